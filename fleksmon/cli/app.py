@@ -1,0 +1,88 @@
+"""The ``fleksmon`` command: one Typer app, one module per command.
+
+Errors: the library raises :class:`~fleksmon.errors.FleksmonError`; this is the
+one place that turns it into ``Error: …`` on stderr and exit code 2
+(``--debug`` shows the traceback instead).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from fleksmon import __version__
+from fleksmon.errors import FleksmonError
+
+
+class _Group(TyperGroup):
+    """Turns library errors into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FleksmonError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            from fleksmon.cli.output import err_console
+
+            err_console.print(f"Error: {exc.line()}", markup=False)
+            ctx.exit(2)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="fleksmon",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fleksmon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """How far is a kommune from its flexjob targets, and how many people is that?
+
+    Load Jobindsats extracts or person-level data with [bold]ingest[/bold], then ask
+    [bold]gap[/bold] or [bold]compute[/bold].
+
+    Example: fleksmon gap --criterion 3 --kommune Viborg
+    """
+    ctx.obj = {"debug": debug}
+
+
+def _register() -> None:
+    from fleksmon.cli import compute, gap, ingest, store_cmd
+
+    app.command("ingest")(ingest.ingest)
+    app.command("compute")(compute.compute)
+    app.command("gap")(gap.gap)
+    app.command("store")(store_cmd.store)
+    try:
+        from fleksmon.cli import synth
+    except ImportError:
+        return
+    app.command("synth")(synth.synth)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,100 @@
+"""``fleksmon ingest``: load extracts into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fleksmon.cli.options import DATA, StoreOpt, TargetsOpt
+
+
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="CSV, xlsx, JSON or Parquet extracts.")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="aggregate, ly-forloeb, ly-maaneder, fleksjob-timer or ressourceforloeb "
+            "[default: from the columns].",
+            rich_help_panel=DATA,
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="Jobindsats table id (Y08A02 fleksjob, Y09A02 ledighedsydelse).",
+            rich_help_panel=DATA,
+        ),
+    ] = None,
+    store: StoreOpt = None,
+    targets: TargetsOpt = None,
+) -> None:
+    """Read extracts (Danish CSV, xlsx, Jobindsats JSON, person-level files) and store them.
+
+    All files are read and checked first; then they are committed together, so a bad
+    file stores nothing. A file already loaded changes nothing; a newer extract
+    replaces older values and the history says so. CPR numbers are pseudonymized.
+
+    Example: fleksmon ingest examples/k1-sep-2019.csv --store demo-store
+    """
+    from fleksmon.cli import common
+    from fleksmon.cli.output import err_console
+    from fleksmon.ingest import ingest as run_ingest
+
+    labels = _labels(targets)
+    the_store = common.open_store(store)
+    with err_console.status("Reading…") as status:
+        reports = run_ingest(
+            the_store,
+            files,
+            kind=kind,
+            table=table,
+            labels=labels,
+            progress=lambda p: status.update(f"Reading {p.name}…"),
+        )
+    for report in reports:
+        for warning in report.warnings:
+            err_console.print(f"Warning: {report.path.name}: {warning}", markup=False)
+        err_console.print(_describe(report), markup=False)
+    err_console.print(f"Store: {the_store.root}", markup=False)
+
+
+def _labels(targets: Path | None) -> dict[str, str] | None:
+    if targets is None:
+        return None
+    import tomllib
+
+    from fleksmon.errors import FleksmonError
+
+    try:
+        data = tomllib.loads(targets.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise FleksmonError(f"{targets}: cannot read ({exc})", "pass a valid TOML file") from exc
+    labels = data.get("labels", {})
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else None
+
+
+def _describe(report: object) -> str:
+    from fleksmon.ingest import FileReport
+
+    assert isinstance(report, FileReport)
+    s = report.summary
+    name = report.path.name
+    if report.duplicate_of is not None:
+        return f"{name}: already loaded on {report.duplicate_of.ingested_at[:10]}; nothing changed."
+    parts = [f"{s['rows']:,} rows".replace(",", "."), f"{s['kommuner']} kommuner", s["periods"]]
+    if "measures" in s:
+        parts.append("measures " + ", ".join(s["measures"]))
+    if s.get("suppressed"):
+        parts.append(f"{s['suppressed']} suppressed values")
+    if "persons" in s:
+        parts.insert(1, f"{s['persons']:,} persons".replace(",", "."))
+    if s.get("censored_spells"):
+        parts.append(f"{s['censored_spells']} spells running in the first month left out of K3")
+    line = f"{name}: loaded {report.kind}: " + ", ".join(parts)
+    if report.batch is not None and report.batch.replaced:
+        line += f"; replaced {report.batch.replaced} older values"
+    return line + "."

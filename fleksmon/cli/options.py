@@ -1,0 +1,115 @@
+"""Options shared by the commands, defined once as ``Annotated`` aliases."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+SELECT = "Selection"
+OUTPUT = "Output"
+DATA = "Data"
+
+
+class Format(StrEnum):
+    """How results are written."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Source(StrEnum):
+    """Which data a criterion is computed from."""
+
+    auto = "auto"
+    aggregate = "aggregate"
+    person = "person"
+
+
+CriterionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--criterion",
+        "-c",
+        help="K1, K2, K3, R1 or R2 (or 1, 2, 3); default: every criterion with data.",
+        rich_help_panel=SELECT,
+    ),
+]
+KommuneOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kommune",
+        "-k",
+        help="Kommune, region or 'Hele landet' (name, alias or DST code); repeat for several.",
+        rich_help_panel=SELECT,
+    ),
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        "-p",
+        help="Month (2019M11, 'nov 2019'), quarter (2019K3) or range (2019M09..2019M11).",
+        rich_help_panel=SELECT,
+    ),
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table in a terminal, csv when piped (default), or json.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write results to this file (format from .csv/.json).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+BomOpt = Annotated[
+    bool,
+    typer.Option("--bom", help="Start CSV with a BOM so Excel reads æøå.", rich_help_panel=OUTPUT),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        "-s",
+        envvar="FLEKSMON_STORE",
+        help="Store folder [default: the user's data directory].",
+        rich_help_panel=DATA,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Use the store as it was on this date (2019-10-31): re-make a published figure.",
+        rich_help_panel=DATA,
+    ),
+]
+SourceOpt = Annotated[
+    Source,
+    typer.Option(
+        "--source",
+        help="auto = person-level data where the store has it, else aggregates.",
+        rich_help_panel=DATA,
+    ),
+]
+TargetsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--targets",
+        envvar="FLEKSMON_TARGETS",
+        help="TOML file with the kommune's own targets and baselines.",
+        rich_help_panel=DATA,
+    ),
+]

@@ -1,0 +1,100 @@
+"""One place that writes results: rich tables, CSV or JSON, to stdout or a file."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+
+from fleksmon.cli.options import Format
+from fleksmon.errors import FleksmonError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from fleksmon.api import Result
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _width() -> int | None:
+    columns = os.environ.get("COLUMNS")
+    return int(columns) if columns and columns.isdigit() else None
+
+
+def resolve_format(fmt: Format | None, output: Path | None) -> Format:
+    """The format asked for, else from the output file's extension, else by terminal."""
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix == ".json":
+            return Format.json
+        if suffix in (".csv", ".txt"):
+            return Format.csv
+        return Format.table
+    return Format.table if sys.stdout.isatty() else Format.csv
+
+
+def records_json(records: pl.DataFrame) -> str:
+    """Records as a JSON array (snake_case keys, null for missing)."""
+    return json.dumps(records.to_dicts(), ensure_ascii=False, indent=2) + "\n"
+
+
+def records_csv(records: pl.DataFrame, bom: bool = False) -> str:
+    """Records as CSV with a header row (comma, dot decimals: machine-readable)."""
+    text = records.write_csv(null_value="")
+    return ("\ufeff" if bom else "") + text
+
+
+def _write_text(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FleksmonError(
+            f"cannot write {output} ({exc.strerror})", "pick another -o path"
+        ) from exc
+    err_console.print(f"Wrote {output}")
+
+
+def emit(
+    results: list[Result],
+    fmt: Format | None,
+    output: Path | None,
+    *,
+    bom: bool = False,
+    table: Any = None,
+) -> None:
+    """Write results in the chosen format; ``table`` renders one result as a rich table."""
+    import polars as pl
+
+    chosen = resolve_format(fmt, output)
+    if chosen is Format.table:
+        buffer = io.StringIO() if output is not None else None
+        console = Console(
+            file=buffer or sys.stdout,
+            width=_width() or (None if sys.stdout.isatty() else 120),
+            highlight=False,
+            no_color=output is not None or not sys.stdout.isatty(),
+        )
+        for result in results:
+            console.print(table(result))
+            for note in result.notes:
+                console.print(f"[dim]Anm.: {note}[/dim]" if not buffer else f"Anm.: {note}")
+            console.print()
+        if buffer is not None:
+            _write_text(buffer.getvalue(), output)
+        return
+    frames = [r.records for r in results]
+    records = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    text = records_json(records) if chosen is Format.json else records_csv(records, bom)
+    _write_text(text, output)

@@ -1,0 +1,285 @@
+"""The success criteria and result requirements, declared once, as data.
+
+Every table, gap, record and export is driven from these declarations: the
+target, the direction, the baseline, which measures make the population and
+the hits, the window, and the titles and notes the reports print.
+A kommune's own targets (a TOML file) override the defaults; see
+:func:`load_targets`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from fleksmon.errors import FleksmonError
+from fleksmon.periods import Period, parse_period
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A count fleksmon reads: its id and the labels Jobindsats and reports use."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("fleksjob_fuldtid", "Fleksjob, fuldtidspersoner", ("fleksjob fuldtidspersoner",)),
+    Measure(
+        "ledighedsydelse_fuldtid",
+        "Ledighedsydelse, fuldtidspersoner",
+        ("ledighedsydelse fuldtidspersoner", "ly fuldtidspersoner"),
+    ),
+    Measure("ly_afsluttet", "Afsluttede forløb", ("afsluttede ledighedsydelsesforløb",)),
+    Measure(
+        "ly_afsluttet_under_6m",
+        "Afsluttede forløb under 6 måneder",
+        ("antal forløb afsluttet på under 6 måneder", "afsluttet under 6 måneder"),
+    ),
+    Measure(
+        "ly_krydser_6m",
+        "Forløb der overgår til over 6 måneder",
+        ("antal forløb der overgår til at have en varighed på over 6 måneder",),
+    ),
+    Measure(
+        "k3_population",
+        "Personer i fleksjob 1–10 timer ≥ 1 år",
+        ("personer i fleksjob 1-10 timer >= 1 år", "personer i små fleksjob"),
+    ),
+    Measure(
+        "k3_progression",
+        "Heraf med progression",
+        ("antal personer der har oplevet progression", "personer med progression"),
+    ),
+    Measure("rf_maalgruppe", "Antal borgere i målgruppen", ("målgruppe",)),
+    Measure("rf_praktik_loentilskud", "Virksomhedspraktik/løntilskud", ()),
+    Measure("rf_loentimer", "Ordinære løntimer", ()),
+    Measure("rf_fleksjob", "Fleksjob", ()),
+    Measure("rf_selvforsoerget", "Selvforsørget beskæftigelse", ()),
+    Measure("rf_uddannelse", "Uddannelse", ()),
+)
+MEASURE_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One success criterion: ``share = hits / population`` against a target.
+
+    ``window`` is the number of months summed into one figure (3 for K2's
+    rolling quarters, 0 for R1/R2 which take the whole selected period);
+    ``columns`` how many periods a report table shows; ``baseline`` the period
+    the baseline share is read at (for windowed criteria, its last month).
+    """
+
+    id: str
+    name: str
+    statement: str
+    target_pct: float
+    population: tuple[str, ...]
+    hits: tuple[str, ...]
+    baseline: str
+    window: int = 1
+    columns: int = 7
+    direction: str = "higher"
+    extras: tuple[tuple[str, str], ...] = ()
+    population_label: str = "Population"
+    hits_label: str = "Hits"
+    gap_note: str = ""
+    source_note: str = "Kilde: Jobindsats.dk"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def target(self) -> float:
+        """The target as a fraction."""
+        return self.target_pct / 100.0
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """Every measure the criterion reads."""
+        extra = tuple(m for _, m in self.extras)
+        return tuple(dict.fromkeys(self.population + self.hits + extra))
+
+    def baseline_period(self) -> Period:
+        """The baseline as a period (a month; for windows the window's last month)."""
+        return parse_period(self.baseline)
+
+
+RF_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("selvforsoerget", "rf_selvforsoerget"),
+    ("uddannelse", "rf_uddannelse"),
+    ("fleksjob", "rf_fleksjob"),
+    ("loentimer", "rf_loentimer"),
+    ("praktik_loentilskud", "rf_praktik_loentilskud"),
+)
+"""The ressourceforløb hierarchy, first category first (R2 is the first four)."""
+
+CRITERIA: dict[str, Criterion] = {
+    c.id: c
+    for c in (
+        Criterion(
+            id="K1",
+            name="Andel i fleksjob",
+            statement="Andelen af beskæftigede i fleksjobordningen skal øges til minimum 90 pct.",
+            target_pct=90,
+            population=("fleksjob_fuldtid", "ledighedsydelse_fuldtid"),
+            hits=("fleksjob_fuldtid",),
+            baseline="2018M09",
+            population_label="Fleksjob + ledighedsydelse",
+            hits_label="Fleksjob",
+            extras=(("ledighedsydelse", "ledighedsydelse_fuldtid"),),
+            gap_note="0,9*(antal i fleksjob + antal på ledighedsydelse) - antal i fleksjob",
+            notes=("Antallet af personer opgøres i fuldtidspersoner.",),
+        ),
+        Criterion(
+            id="K2",
+            name="Ledighedsydelsesforløb under 6 måneder",
+            statement=(
+                "Andelen af afsluttede ledighedsydelsesforløb med en varighed på under "
+                "6 måneder skal øges til minimum 85 pct."
+            ),
+            target_pct=85,
+            population=("ly_afsluttet",),
+            hits=("ly_afsluttet_under_6m",),
+            baseline="2018M09",
+            window=3,
+            columns=3,
+            population_label="Afsluttede forløb",
+            hits_label="Heraf under 6 mdr.",
+            extras=(("crossings", "ly_krydser_6m"),),
+            gap_note="0,85*antal afsluttede forløb - antal afsluttet på under 6 måneder",
+            source_note="Kilde: Særkørsel pba. Jobindsats.dk",
+        ),
+        Criterion(
+            id="K3",
+            name="Progression i små fleksjob",
+            statement=(
+                "Andelen af personer, der oplever progression i timer i fleksjob på "
+                "10 timer eller derunder skal øges til minimum 28 pct."
+            ),
+            target_pct=28,
+            population=("k3_population",),
+            hits=("k3_progression",),
+            baseline="2018M09",
+            population_label="Personer 1–10 timer ≥ 1 år",
+            hits_label="Med progression",
+            gap_note="0,28*antal personer i små fleksjob - antal med progression",
+            notes=(
+                "Personer i fleksjob i mindst 1 år på 1-10 timer; progression når hver af de "
+                "seneste tre måneders timer er over hver af de første tre måneders.",
+            ),
+        ),
+        Criterion(
+            id="R1",
+            name="Virksomhedsrettet indsats mv.",
+            statement="Resultatkrav 1: andel i virksomhedsrettet indsats mv. skal være 35 pct.",
+            target_pct=35,
+            population=("rf_maalgruppe",),
+            hits=(
+                "rf_selvforsoerget",
+                "rf_uddannelse",
+                "rf_fleksjob",
+                "rf_loentimer",
+                "rf_praktik_loentilskud",
+            ),
+            baseline="2020M01..2020M03",
+            window=0,
+            columns=1,
+            population_label="Målgruppe",
+            hits_label="Virksomhedsrettet indsats mv.",
+            extras=RF_CATEGORIES,
+            source_note="Kilde: DFDG, eIndkomst, SU",
+        ),
+        Criterion(
+            id="R2",
+            name="Beskæftigelse mv.",
+            statement="Resultatkrav 2: andel i beskæftigelse mv. skal være 15 pct.",
+            target_pct=15,
+            population=("rf_maalgruppe",),
+            hits=("rf_selvforsoerget", "rf_uddannelse", "rf_fleksjob", "rf_loentimer"),
+            baseline="2020M01..2020M03",
+            window=0,
+            columns=1,
+            population_label="Målgruppe",
+            hits_label="Beskæftigelse mv.",
+            extras=RF_CATEGORIES[:4],
+            source_note="Kilde: DFDG, eIndkomst, SU",
+        ),
+    )
+}
+
+
+def get_criterion(key: str, criteria: dict[str, Criterion] | None = None) -> Criterion:
+    """Look a criterion up by ``K1``, ``1``, ``k3``, ``r1``…"""
+    table = criteria or CRITERIA
+    k = key.strip().upper()
+    if k.isdigit():
+        k = "K" + k
+    if k not in table:
+        raise FleksmonError(
+            f"unknown criterion {key!r}",
+            f"use one of {', '.join(table)} (or 1, 2, 3)",
+        )
+    return table[k]
+
+
+def load_targets(path: Path) -> dict[str, Criterion]:
+    """The criteria with a kommune's own targets from a TOML file applied.
+
+    ``[K1] target_pct = 87`` changes a target, ``baseline = "2016M06"`` the
+    baseline and ``direction = "lower"`` the direction; a new table with
+    ``population`` and ``hits`` (measure ids) declares a measure of its own.
+    """
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise FleksmonError(
+            f"{path}: cannot read targets ({exc})", "pass a valid TOML file to --targets"
+        ) from exc
+    table = dict(CRITERIA)
+    for key, spec in data.items():
+        if not isinstance(spec, dict):
+            continue
+        cid = key.upper()
+        changes: dict[str, object] = {}
+        for name in ("target_pct", "baseline", "direction", "name", "statement"):
+            if name in spec:
+                changes[name] = spec[name]
+        if "target" in spec:
+            changes["target_pct"] = float(spec["target"]) * 100
+        for name in ("population", "hits"):
+            if name in spec:
+                ids = tuple(spec[name])
+                unknown = [i for i in ids if i not in MEASURE_IDS]
+                if unknown:
+                    raise FleksmonError(
+                        f"{path}: [{key}] uses unknown measure {unknown[0]!r}",
+                        f"use one of {', '.join(MEASURE_IDS)}",
+                    )
+                changes[name] = ids
+        if changes.get("direction", "higher") not in ("higher", "lower"):
+            raise FleksmonError(
+                f"{path}: [{key}] direction must be 'higher' or 'lower'",
+                "fix the targets file",
+            )
+        if cid in table:
+            table[cid] = replace(table[cid], **changes)  # type: ignore[arg-type]
+        elif "population" in changes and "hits" in changes and "target_pct" in changes:
+            table[cid] = Criterion(
+                id=cid,
+                name=str(changes.get("name", cid)),
+                statement=str(changes.get("statement", "")),
+                target_pct=float(changes["target_pct"]),  # type: ignore[arg-type]
+                population=changes["population"],  # type: ignore[arg-type]
+                hits=changes["hits"],  # type: ignore[arg-type]
+                baseline=str(changes.get("baseline", "2018M09")),
+                direction=str(changes.get("direction", "higher")),
+            )
+        else:
+            raise FleksmonError(
+                f"{path}: [{key}] is a new criterion without population, hits and target_pct",
+                "give all three, or name an existing criterion (K1, K2, K3, R1, R2)",
+            )
+    return table

@@ -1,0 +1,22 @@
+"""The one error type fleksmon raises for bad input or usage."""
+
+from __future__ import annotations
+
+
+class FleksmonError(Exception):
+    """A problem the user can fix: a one-line message and a hint saying how.
+
+    The CLI prints ``Error: <message> <hint>`` on stderr and exits with code 2.
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def line(self) -> str:
+        """The whole error as one line (message, then the fix)."""
+        text = self.message.rstrip(".") + "."
+        if self.hint:
+            text += " " + self.hint.rstrip(".") + "."
+        return " ".join(text.split())

@@ -1,0 +1,127 @@
+"""Loading extracts into the store: read every file first, then commit them together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fleksmon.errors import FleksmonError
+from fleksmon.periods import month_code
+from fleksmon.schema import KINDS, PERSON_KINDS
+from fleksmon.store import Batch, Pending, Store, file_hash
+
+
+@dataclass
+class FileReport:
+    """What one file gave: its kind, a summary, warnings, and the batch it became."""
+
+    path: Path
+    kind: str
+    summary: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    batch: Batch | None = None
+    duplicate_of: Batch | None = None
+
+
+def _span(months: pl.Series) -> str:
+    values = months.drop_nulls()
+    if values.is_empty():
+        return "none"
+    lo, hi = int(values.cast(pl.Int64).min() or 0), int(values.cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
+    return month_code(lo) if lo == hi else f"{month_code(lo)}..{month_code(hi)}"
+
+
+def _aggregate_summary(frame: pl.DataFrame, table: str | None) -> dict[str, Any]:
+    return {
+        "rows": frame.height,
+        "kommuner": frame["kommune"].n_unique(),
+        "periods": _span(frame["til"]),
+        "measures": sorted(frame["maaling"].unique().to_list()),
+        "suppressed": int(frame["vaerdi"].null_count()),
+        "table": table,
+    }
+
+
+def _person_summary(frame: pl.DataFrame, kind: str) -> dict[str, Any]:
+    months = (
+        frame["maaned"]
+        if "maaned" in frame.columns
+        else frame["start"].dt.year() * 12 + (frame["start"].dt.month() - 1)
+    )
+    summary: dict[str, Any] = {
+        "rows": frame.height,
+        "persons": frame["person"].n_unique(),
+        "kommuner": frame["kommune_kode"].n_unique(),
+        "periods": _span(months),
+    }
+    if kind == "fleksjob-timer":
+        from fleksmon.measures.k3 import k3_censored
+
+        censored = k3_censored(frame.lazy()).select(pl.col("k3_censored").sum()).collect()
+        summary["censored_spells"] = int(censored.item() or 0)
+    return summary
+
+
+def read_file(
+    path: Path,
+    *,
+    kind: str | None = None,
+    table: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    key: Callable[[], bytes] | None = None,
+) -> tuple[Pending, FileReport]:
+    """Read and validate one extract; nothing is stored yet."""
+    from fleksmon.readers import read_aggregate, sniff_kind
+
+    if not path.is_file():
+        raise FleksmonError(f"{path}: no such file", "check the path")
+    if kind is not None and kind not in KINDS:
+        raise FleksmonError(f"unknown --kind {kind!r}", f"use one of {', '.join(KINDS)}")
+    found = kind or sniff_kind(path)
+    if found == "aggregate":
+        result = read_aggregate(path, table=table, labels=labels)
+        frame = result.frame
+        summary = _aggregate_summary(frame, result.table)
+        warnings = list(result.warnings)
+    elif found in PERSON_KINDS:
+        from fleksmon.pseudonym import load_key
+        from fleksmon.readers.person import read_person
+
+        person = read_person(path, found, key=(key or load_key)())
+        frame = person.frame.collect() if isinstance(person.frame, pl.LazyFrame) else person.frame
+        summary = _person_summary(frame, found)
+        warnings = list(person.warnings)
+    else:
+        raise FleksmonError(f"{path.name}: cannot tell what kind of extract this is", "pass --kind")
+    pending = Pending(frame, found, path.resolve(), file_hash(path), summary)
+    return pending, FileReport(path, found, summary, warnings)
+
+
+def ingest(
+    store: Store,
+    paths: list[Path],
+    *,
+    kind: str | None = None,
+    table: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    key: Callable[[], bytes] | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> list[FileReport]:
+    """Read every file, then commit them in one atomic step; a bad file stores nothing."""
+    pendings: list[Pending] = []
+    reports: list[FileReport] = []
+    for path in paths:
+        if progress is not None:
+            progress(path)
+        pending, report = read_file(path, kind=kind, table=table, labels=labels, key=key)
+        pendings.append(pending)
+        reports.append(report)
+    outcomes = store.commit(pendings)
+    for report, outcome in zip(reports, outcomes, strict=True):
+        report.batch = outcome.batch
+        report.duplicate_of = outcome.duplicate_of
+    return reports

@@ -1,0 +1,1 @@
+"""Pure polars measures: LazyFrame in, LazyFrame out; no printing, no file access."""

@@ -1,0 +1,182 @@
+"""Shares, windows, areas and gaps from aggregated counts, for any declared criterion.
+
+The pipeline is ``counts → fill_areas → windows → shares``; every step takes
+and returns a LazyFrame keyed by ``kommune`` (area name) and ``maaned`` (the
+month index; for windows, the window's last month).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from fleksmon import areas
+from fleksmon.criteria import Criterion
+
+VALUE_COLUMNS = ("population", "hits")
+
+
+def extra_columns(crit: Criterion) -> list[str]:
+    """Names of the criterion's extra count columns (e.g. K2's ``crossings``)."""
+    return [name for name, _ in crit.extras]
+
+
+def _all_or_null(exprs: list[pl.Expr]) -> pl.Expr:
+    """Sum of expressions, null if any is null (a suppressed part makes the whole unknown)."""
+    total = exprs[0]
+    for e in exprs[1:]:
+        total = total + e
+    return total
+
+
+def counts(
+    tidy: pl.LazyFrame, crit: Criterion, period: tuple[int, int] | None = None
+) -> pl.LazyFrame:
+    """Population, hits and extras per area and month from tidy aggregate rows.
+
+    Monthly rows are used (``fra == til``); with ``period`` given, rows covering
+    exactly that period instead (R1/R2 take a whole period), keyed by its last month.
+    """
+    if period is None:
+        rows = tidy.filter(pl.col("fra") == pl.col("til"))
+    else:
+        rows = tidy.filter((pl.col("fra") == period[0]) & (pl.col("til") == period[1]))
+    rows = rows.filter(pl.col("maaling").is_in(list(crit.measures)))
+    wide = rows.group_by("kommune", pl.col("til").alias("maaned")).agg(
+        [pl.col("vaerdi").filter(pl.col("maaling") == m).first().alias(m) for m in crit.measures]
+    )
+    return wide.select(
+        "kommune",
+        "maaned",
+        _all_or_null([pl.col(m) for m in crit.population]).alias("population"),
+        _all_or_null([pl.col(m) for m in crit.hits]).alias("hits"),
+        *[pl.col(m).alias(name) for name, m in crit.extras],
+    )
+
+
+def _membership() -> pl.LazyFrame:
+    rows = [
+        (area.name, member.name)
+        for area in areas.all_areas()
+        if area.kind != "kommune"
+        for member in areas.members(area)
+    ]
+    return pl.LazyFrame(rows, schema={"area": pl.String, "kommune": pl.String}, orient="row")
+
+
+def _member_counts() -> pl.LazyFrame:
+    rows = [(a.name, len(areas.members(a))) for a in areas.all_areas() if a.kind != "kommune"]
+    return pl.LazyFrame(rows, schema={"area": pl.String, "n_members": pl.Int64}, orient="row")
+
+
+def fill_areas(monthly: pl.LazyFrame, value_columns: list[str]) -> pl.LazyFrame:
+    """Add region and Hele landet rows summed from kommuner where the input lacks them.
+
+    Rows given in the input are kept as given. A summed area's values are null
+    unless every one of its kommuner has a value that month; ``complete`` says
+    whether the row is usable and ``kommuner_present`` how many kommuner it had.
+    """
+    given = monthly.with_columns(
+        pl.lit(True).alias("complete"), pl.lit(None, pl.Int64).alias("kommuner_present")
+    )
+    kommune_rows = monthly.join(_membership(), on="kommune", how="inner")
+    summed = (
+        kommune_rows.group_by("area", "maaned")
+        .agg(
+            pl.col("population").is_not_null().sum().alias("kommuner_present"),
+            *[
+                pl.when(pl.col(c).null_count() == 0).then(pl.col(c).sum()).alias(c)
+                for c in value_columns
+            ],
+        )
+        .join(_member_counts(), on="area")
+        .with_columns((pl.col("kommuner_present") == pl.col("n_members")).alias("complete"))
+        .with_columns([pl.when(pl.col("complete")).then(pl.col(c)).alias(c) for c in value_columns])
+        .rename({"area": "kommune"})
+        .join(monthly.select("kommune", "maaned"), on=["kommune", "maaned"], how="anti")
+        .select(given.collect_schema().names())
+    )
+    return pl.concat([given, summed], how="vertical_relaxed")
+
+
+def windows(monthly: pl.LazyFrame, size: int, value_columns: list[str]) -> pl.LazyFrame:
+    """Rolling sums over ``size`` consecutive months, keyed by the window's last month.
+
+    A window with a month missing or suppressed has null values.
+    """
+    if size <= 1:
+        return monthly
+    shifted = pl.concat(
+        [monthly.with_columns(pl.col("maaned") + k) for k in range(size)], how="vertical_relaxed"
+    )
+    return shifted.group_by("kommune", "maaned").agg(
+        *[
+            pl.when((pl.len() == size) & (pl.col(c).null_count() == 0))
+            .then(pl.col(c).sum())
+            .alias(c)
+            for c in value_columns
+        ],
+        pl.col("complete").all(),
+        pl.col("kommuner_present").min(),
+        (pl.len() == size).alias("window_complete"),
+    )
+
+
+def _round_half_away(x: pl.Expr) -> pl.Expr:
+    return ((x.abs() + 0.5 + 1e-9).floor() * x.sign()).cast(pl.Int64)
+
+
+def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
+    """Share, target, met, %-point and persons gap, by the criterion's direction.
+
+    ``share = hits/population``; for a target *t* not met,
+    ``gap_pp = 100·(t − share)`` and ``gap_persons = round(t·N − P)`` (half away
+    from zero); the reverse for lower-is-better. Population 0 gives no share.
+    """
+    n, p, t = pl.col("population"), pl.col("hits"), crit.target_pct
+    has_share = n.is_not_null() & p.is_not_null() & (n > 0)
+    share = pl.when(has_share).then(100.0 * p / n)
+    if crit.direction == "lower":
+        met = 100.0 * p <= t * n + 1e-9
+        gap_pp = share - t
+        gap_persons = (100.0 * p - t * n) / 100.0
+    else:
+        met = 100.0 * p + 1e-9 >= t * n
+        gap_pp = t - share
+        gap_persons = (t * n - 100.0 * p) / 100.0
+    return frame.with_columns(
+        share.alias("share_pct"),
+        pl.lit(float(t)).alias("target_pct"),
+        pl.when(has_share).then(met).alias("met"),
+    ).with_columns(
+        pl.when(pl.col("met").not_()).then(gap_pp).alias("gap_pp"),
+        pl.when(pl.col("met").not_()).then(_round_half_away(gap_persons)).alias("gap_persons"),
+    )
+
+
+def series(
+    tidy: pl.LazyFrame, crit: Criterion, period: tuple[int, int] | None = None
+) -> pl.LazyFrame:
+    """The criterion's full series: every area (filled) and month (or window), with gaps."""
+    values = [*VALUE_COLUMNS, *extra_columns(crit)]
+    monthly = fill_areas(counts(tidy, crit, period), values)
+    size = crit.window if period is None else 1
+    return shares(windows(monthly, size, values), crit)
+
+
+def top10_mean(frame: pl.LazyFrame, crit: Criterion, n: int = 10) -> pl.LazyFrame:
+    """Plain mean share of the ``n`` best kommuner each month (nøgletal's "top 10")."""
+    kommune_names = [k.name for k in areas.kommuner()]
+    ranked = frame.filter(
+        pl.col("kommune").is_in(kommune_names) & pl.col("share_pct").is_not_null()
+    ).with_columns(
+        pl.col("share_pct")
+        .rank("ordinal", descending=crit.direction != "lower")
+        .over("maaned")
+        .alias("_rank")
+    )
+    return (
+        ranked.filter(pl.col("_rank") <= n)
+        .group_by("maaned")
+        .agg(pl.col("share_pct").mean().alias("top10_pct"), pl.len().alias("top10_n"))
+        .sort("maaned")
+    )

@@ -1,0 +1,1 @@
+"""Renderers: rich tables that read like the reports (records and workbooks elsewhere)."""

@@ -1,0 +1,141 @@
+"""Rich tables that read like STAR's report tables.
+
+Shares as whole percents, thousands with ``.``, ``✓`` where a target is met,
+``–`` where there is no share, areas sorted by the latest share and Hele
+landet last, set apart.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+
+from fleksmon import areas
+from fleksmon.numbers import format_int, round_half_away
+
+if TYPE_CHECKING:
+    from fleksmon.api import Result
+
+MET = "✓"
+NONE = "–"
+
+
+def pct(value: float | None) -> str:
+    """A share as a whole percent (``89%``), ``–`` for none."""
+    return NONE if value is None else f"{round_half_away(value):.0f}%"
+
+
+def count(value: float | None) -> str:
+    """A count with Danish thousands separators, ``–`` for missing."""
+    return NONE if value is None else format_int(value)
+
+
+def _area_rank(name: str) -> int:
+    area = areas.try_area(name)
+    return {"kommune": 0, "region": 1, "land": 2}[area.kind] if area else 0
+
+
+def _ordered(rows: list[dict[str, Any]], descending: bool) -> list[dict[str, Any]]:
+    def key(row: dict[str, Any]) -> tuple[int, int, float, str]:
+        share = row.get("share_pct")
+        missing = share is None
+        value = -(share or 0.0) if descending else (share or 0.0)
+        return (_area_rank(row["kommune"]), int(missing), value, row["kommune"])
+
+    return sorted(rows, key=key)
+
+
+def _gap_cells(row: dict[str, Any]) -> tuple[str, str]:
+    if row.get("met"):
+        return MET, MET
+    if row.get("gap_pp") is None:
+        return NONE, NONE
+    return f"{round_half_away(row['gap_pp']):.0f}", count(row["gap_persons"])
+
+
+def _add_rows(table: Table, rows: list[dict[str, Any]], make: Any) -> None:
+    previous = 0
+    for row in rows:
+        rank = _area_rank(row["kommune"])
+        if rank == 2 and previous != 2 and table.row_count:
+            table.add_section()
+        previous = rank
+        table.add_row(*make(row))
+
+
+def series_table(result: Result) -> Table:
+    """Baseline, the monthly (or window) shares, the latest counts and the gap."""
+    crit = result.criterion
+    periods = [p.code() for p in result.periods]
+    latest = periods[-1]
+    by_area: dict[str, dict[str, Any]] = {}
+    for rec in result.records.to_dicts():
+        entry = by_area.setdefault(rec["kommune"], {"kommune": rec["kommune"], "series": {}})
+        entry["series"][rec["period"]] = rec["share_pct"]
+        entry["baseline_pct"] = rec["baseline_pct"]
+        if rec["period"] == latest:
+            entry.update(rec)
+    table = Table(
+        title=f"{crit.id}: {crit.name} (mål {crit.target_pct:g}%)",
+        caption=crit.statement,
+        title_justify="left",
+    )
+    table.add_column("Område")
+    base = result.baseline.human() if result.baseline else ""
+    table.add_column(f"Baseline\n{base}", justify="right")
+    for p in result.periods:
+        table.add_column(f"Andel\n{p.human()}", justify="right")
+    last = result.periods[-1].human()
+    table.add_column(f"{crit.population_label}\n{last}", justify="right")
+    table.add_column(f"{crit.hits_label}\n{last}", justify="right")
+    table.add_column("%-point", justify="right")
+    table.add_column("Antal personer", justify="right")
+
+    def make(row: dict[str, Any]) -> list[str]:
+        shares = [pct(row["series"].get(p)) for p in periods]
+        return [
+            row["kommune"],
+            pct(row.get("baseline_pct")),
+            *shares,
+            count(row.get("population")),
+            count(row.get("hits")),
+            *_gap_cells(row),
+        ]
+
+    rows = _ordered(list(by_area.values()), crit.direction != "lower")
+    _add_rows(table, rows, make)
+    return table
+
+
+def gap_table(result: Result) -> Table:
+    """The distance to target in the latest period: share, target, %-point, persons."""
+    crit = result.criterion
+    period = result.periods[-1].human()
+    table = Table(
+        title=f"{crit.id}: {crit.name}, {period} (mål {crit.target_pct:g}%)",
+        title_justify="left",
+    )
+    for name, justify in (
+        ("Område", "left"),
+        ("Andel", "right"),
+        ("Mål", "right"),
+        ("%-point", "right"),
+        ("Antal personer", "right"),
+        (crit.population_label, "right"),
+        (crit.hits_label, "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+
+    def make(row: dict[str, Any]) -> list[str]:
+        return [
+            row["kommune"],
+            pct(row["share_pct"]),
+            f"{crit.target_pct:g}%",
+            *_gap_cells(row),
+            count(row["population"]),
+            count(row["hits"]),
+        ]
+
+    _add_rows(table, _ordered(result.records.to_dicts(), crit.direction != "lower"), make)
+    return table

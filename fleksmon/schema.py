@@ -1,0 +1,56 @@
+"""The tidy schemas every reader produces and every measure consumes.
+
+Aggregated figures (``AGGREGATE``): one value a row, keyed by area, period and
+measure. Months are integer indexes (``year*12 + month-1``, see
+:mod:`fleksmon.periods`); a monthly row has ``fra == til``.
+
+Person-level frames hold a pseudonymized ``person`` (never a CPR number) and
+the kommune as its DST code (``Int16``); hours are integer hundredths.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+AGGREGATE: dict[str, pl.DataType] = {
+    "kommune": pl.String(),
+    "fra": pl.Int32(),
+    "til": pl.Int32(),
+    "maaling": pl.String(),
+    "vaerdi": pl.Float64(),
+}
+AGGREGATE_KEY = ("kommune", "fra", "til", "maaling")
+
+PERSON_KINDS: dict[str, dict[str, pl.DataType]] = {
+    "ly-forloeb": {
+        "person": pl.String(),
+        "kommune_kode": pl.Int16(),
+        "start": pl.Date(),
+        "slut": pl.Date(),
+    },
+    "ly-maaneder": {
+        "person": pl.String(),
+        "kommune_kode": pl.Int16(),
+        "maaned": pl.Int32(),
+    },
+    "fleksjob-timer": {
+        "person": pl.String(),
+        "kommune_kode": pl.Int16(),
+        "maaned": pl.Int32(),
+        "timer_cent": pl.Int64(),
+    },
+    "ressourceforloeb": {
+        "person": pl.String(),
+        "kommune_kode": pl.Int16(),
+        "maaned": pl.Int32(),
+        "praktik_loentilskud": pl.Boolean(),
+        "loentimer_cent": pl.Int64(),
+        "fleksjob": pl.Boolean(),
+        "su": pl.Boolean(),
+        "beskaeftigelsesgrad": pl.Float64(),
+    },
+}
+"""Stored person-level kinds. A newer extract of a kind replaces the older rows
+of the same kommune (and month, for the monthly kinds)."""
+
+KINDS: tuple[str, ...] = ("aggregate", *PERSON_KINDS)

@@ -1,0 +1,77 @@
+"""Shared fixtures: the published K1 counts, a store, and a CLI runner with pinned width."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from fleksmon.periods import month_index
+from fleksmon.schema import AGGREGATE
+from fleksmon.store import Store
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Oct-2019 report, Succeskriterie 1, Sep. 2019: F, L, and the published share %, %-point, persons.
+K1_SEP_2019 = {
+    "Gentofte": (401, 48, 89, 1, 3),
+    "Frederikshavn": (1206, 163, 88, 2, 26),
+    "Viborg": (2108, 289, 88, 2, 49),
+    "Thisted": (1078, 164, 87, 3, 40),
+    "Tønder": (577, 102, 85, 5, 34),
+    "Faxe": (659, 143, 82, 8, 63),
+    "Albertslund": (359, 84, 81, 9, 40),
+    "Stevns": (365, 92, 80, 10, 46),
+    "Ballerup": (512, 132, 80, 10, 68),
+}
+SEP_2019 = month_index(2019, 9)
+
+
+def tidy(rows: list[tuple[str, int, int, str, float | None]]) -> pl.DataFrame:
+    """A tidy aggregate frame from (kommune, fra, til, maaling, vaerdi) tuples."""
+    return pl.DataFrame(rows, schema=AGGREGATE, orient="row")
+
+
+def k1_rows() -> list[tuple[str, int, int, str, float | None]]:
+    """The published K1 counts for Sep. 2019 as tidy rows."""
+    rows: list[tuple[str, int, int, str, float | None]] = []
+    for kommune, (f, ly, *_) in K1_SEP_2019.items():
+        rows.append((kommune, SEP_2019, SEP_2019, "fleksjob_fuldtid", float(f)))
+        rows.append((kommune, SEP_2019, SEP_2019, "ledighedsydelse_fuldtid", float(ly)))
+    return rows
+
+
+@pytest.fixture
+def k1_frame() -> pl.DataFrame:
+    return tidy(k1_rows())
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store")
+
+
+@pytest.fixture
+def k1_store(store: Store, k1_frame: pl.DataFrame) -> Store:
+    store.ingest(k1_frame, kind="aggregate", source=Path("k1.csv"), sha256="k1")
+    return store
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """Run the CLI with a pinned terminal width and no colour."""
+    from fleksmon.cli.app import app
+
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FLEKSMON_STORE", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return run

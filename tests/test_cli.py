@@ -1,0 +1,222 @@
+"""The command line: exact output, exit codes, and CLI == library."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fleksmon import api
+from fleksmon.store import Store
+
+Run = Callable[..., Any]
+
+
+def test_version(cli: Run) -> None:
+    from fleksmon import __version__
+
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"fleksmon {__version__}\n"
+
+
+def test_gap_csv_exact(cli: Run, k1_store: Store) -> None:
+    result = cli(
+        "gap",
+        "-c",
+        "1",
+        "-k",
+        "Gentofte",
+        "-k",
+        "787",
+        "--store",
+        str(k1_store.root),
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "kommune,kommune_kode,criterion,period,population,hits,share_pct,target_pct,gap_pp,"
+        "gap_persons,met,baseline_pct,ledighedsydelse\n"
+        "Gentofte,157,K1,2019M09,449.0,401.0,89.30957683741649,90.0,0.6904231625835138,3,false,,48.0\n"
+        "Thisted,787,K1,2019M09,1242.0,1078.0,86.79549114331724,90.0,3.2045088566827644,40,false,,164.0\n"
+    )
+    assert result.stderr == ""
+
+
+def test_gap_json_equals_library(cli: Run, k1_store: Store) -> None:
+    result = cli("gap", "--criterion", "K1", "--store", str(k1_store.root), "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == api.gap("K1", store=k1_store).records.to_dicts()
+
+
+def test_compute_json_equals_library(cli: Run, k1_store: Store) -> None:
+    result = cli("compute", "-c", "1", "-p", "2019M09", "-s", str(k1_store.root), "-f", "json")
+    library = api.compute("K1", store=k1_store, period=api.Period(*(2 * [2019 * 12 + 8])))
+    assert json.loads(result.stdout) == library.records.to_dicts()
+
+
+def test_gap_table_reads_like_the_report(cli: Run, k1_store: Store) -> None:
+    result = cli("gap", "-c", "1", "--store", str(k1_store.root), "--format", "table")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    row = {
+        line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+        for line in lines
+        if line.startswith("│")
+    }
+    assert row["Gentofte"] == ["89%", "90%", "1", "3", "449", "401"]
+    assert row["Viborg"] == ["88%", "90%", "2", "49", "2.397", "2.108"]
+    assert row["Ballerup"] == ["80%", "90%", "10", "68", "644", "512"]
+    names = list(row)
+    assert names[0] == "Gentofte" and names[-1] == "Ballerup"
+    assert "Anm.: Hele landet is not shown: only 9 of 98 kommuner have data" in result.stdout
+
+
+def test_compute_table_has_baseline_series_and_gap(cli: Run, k1_store: Store) -> None:
+    result = cli("compute", "-c", "1", "--store", str(k1_store.root), "--format", "table")
+    assert result.exit_code == 0
+    assert "Baseline" in result.stdout and "Sep. 2018" in result.stdout
+    assert "Andel" in result.stdout and "Sep. 2019" in result.stdout
+    gentofte = next(line for line in result.stdout.splitlines() if "Gentofte" in line)
+    assert [c.strip() for c in gentofte.split("│")[1:-1]] == [
+        "Gentofte",
+        "–",
+        "89%",
+        "449",
+        "401",
+        "1",
+        "3",
+    ]
+
+
+def test_met_prints_check_mark(cli: Run, store: Store) -> None:
+    from tests.conftest import SEP_2019, tidy
+
+    store.ingest(
+        tidy(
+            [
+                ("Thisted", SEP_2019, SEP_2019, "k3_population", 194.0),
+                ("Thisted", SEP_2019, SEP_2019, "k3_progression", 107.0),
+            ]
+        ),
+        kind="aggregate",
+        source=Path("k3"),
+        sha256="k3",
+    )
+    result = cli("gap", "-c", "3", "-s", str(store.root), "-f", "table")
+    thisted = next(line for line in result.stdout.splitlines() if "Thisted" in line)
+    assert [c.strip() for c in thisted.split("│")[1:-1]] == [
+        "Thisted",
+        "55%",
+        "28%",
+        "✓",
+        "✓",
+        "194",
+        "107",
+    ]
+    assert cli("gap", "-c", "3", "-s", str(store.root), "--fail-on-gap").exit_code == 0
+
+
+def test_fail_on_gap_exits_1(cli: Run, k1_store: Store) -> None:
+    result = cli("gap", "-c", "1", "-s", str(k1_store.root), "--fail-on-gap", "-f", "csv")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("kommune,")
+
+
+def test_output_file(cli: Run, k1_store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "gap.json"
+    result = cli("gap", "-c", "1", "-k", "Viborg", "-s", str(k1_store.root), "-o", str(out))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(out.read_text("utf-8"))[0]["gap_persons"] == 49
+
+
+def test_csv_bom(cli: Run, k1_store: Store) -> None:
+    result = cli("gap", "-c", "1", "-k", "Tønder", "-s", str(k1_store.root), "-f", "csv", "--bom")
+    assert result.stdout.startswith("\ufeffkommune,")
+    assert "Tønder,550,K1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["gap", "-k", "Vibrog"],
+            "Error: unknown kommune 'Vibrog'. Did you mean 'Viborg', 'Svendborg' or 'Silkeborg'? "
+            "Use a kommune or region name, a DST code, or 'Hele landet'.\n",
+        ),
+        (
+            ["gap", "-c", "1", "-p", "2019M13"],
+            "Error: unknown period '2019M13'. write a month as 2019M11, 2019-11 or 'nov 2019', "
+            "a quarter as 2018K3, or a range as 2019M09..2019M11.\n",
+        ),
+        (
+            ["gap", "-c", "7"],
+            "Error: unknown criterion '7'. use one of K1, K2, K3, R1, R2 (or 1, 2, 3).\n",
+        ),
+        (
+            ["gap", "-c", "1", "-p", "2017M01"],
+            "Error: no K1 data for 2017M01. the data covers 2019M09..2019M09; pick a period inside "
+            "it.\n",
+        ),
+        (
+            ["gap", "-c", "1", "-k", "Aarhus"],
+            "Error: no K1 data for Aarhus in the selected period. check the kommune, or ingest an "
+            "extract that covers it.\n",
+        ),
+        (
+            ["gap", "-c", "1", "--as-of", "yesterday"],
+            "Error: bad --as-of 'yesterday'. give a date as 2019-10-31 or a time as "
+            "2019-10-31T12:00.\n",
+        ),
+    ],
+)
+def test_errors_are_one_line_exit_2(
+    cli: Run, k1_store: Store, args: list[str], message: str
+) -> None:
+    result = cli(*args, "--store", str(k1_store.root))
+    assert result.exit_code == 2
+    assert result.stderr == message
+    assert result.stdout == ""
+
+
+def test_empty_store_is_an_error(cli: Run, tmp_path: Path) -> None:
+    result = cli("gap", "--store", str(tmp_path / "none"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: the store at ")
+
+
+def test_debug_shows_traceback(k1_store: Store) -> None:
+    from typer.testing import CliRunner
+
+    from fleksmon.cli.app import app
+    from fleksmon.errors import FleksmonError
+
+    with pytest.raises(FleksmonError):
+        CliRunner().invoke(
+            app,
+            ["--debug", "gap", "-k", "Vibrog", "-s", str(k1_store.root)],
+            catch_exceptions=False,
+        )
+
+
+def test_every_command_help_ends_with_an_example(cli: Run) -> None:
+    from fleksmon.cli.app import app
+
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+    assert {"ingest", "compute", "gap", "store"} <= set(names)
+    for name in names:
+        result = cli(name, "--help")
+        assert result.exit_code == 0
+        assert "Example: fleksmon " + name in " ".join(result.stdout.split())
+
+
+def test_store_listing(cli: Run, k1_store: Store) -> None:
+    result = cli("store", "-s", str(k1_store.root), "-f", "json")
+    rows = json.loads(result.stdout)
+    assert [(r["kind"], r["rows"], r["sha256"]) for r in rows] == [("aggregate", 18, "k1")]
+    assert cli("store", "-s", str(k1_store.root), "--check").exit_code == 0
