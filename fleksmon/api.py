@@ -16,7 +16,7 @@ from fleksmon import areas
 from fleksmon.criteria import CRITERIA, Criterion, get_criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
-from fleksmon.periods import Period, month_code, month_human
+from fleksmon.periods import Period, month_code, month_date, month_human
 from fleksmon.store import Store
 
 RECORD_COLUMNS = (
@@ -211,9 +211,26 @@ def compute(
     records = _records(crit, selected, months, base, whole)
     periods = [_period_of(crit, m, whole) for m in months]
     notes.insert(0, _data_note(crit, used, periods))
+    if frame is None and used == "aggregate":
+        notes.extend(_provisional_note(store or Store(), as_of, months[-1]))
     if used == "person" and crit.id == "K3" and frame is None:
         notes.append(_censored_note(store or Store(), as_of))
     return Result(crit, records, periods, baseline, used, notes)
+
+
+def _provisional_note(store: Store, as_of: dt.datetime | None, latest: int) -> list[str]:
+    """Jobindsats revises recent months: say so when the data is younger than 3 months."""
+    batches = [b for b in store.batches(as_of) if b.kind == "aggregate"]
+    if not batches:
+        return []
+    loaded = max(b.time for b in batches).date()
+    settled = month_date(latest + 4) - dt.timedelta(days=1)
+    if loaded > settled:
+        return []
+    return [
+        f"{month_human(latest)} is provisional: Jobindsats revises recent months upward "
+        "(efterregistreringer); load a newer extract later."
+    ]
 
 
 def _censored_note(store: Store, as_of: dt.datetime | None) -> str:

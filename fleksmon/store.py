@@ -76,6 +76,7 @@ class Batch:
     file: str
     summary: dict[str, Any] = field(default_factory=dict)
     replaced: int = 0
+    changed: int = 0
 
     @property
     def time(self) -> dt.datetime:
@@ -230,6 +231,7 @@ class Store:
             item.frame.write_parquet(tmp)
         os.replace(tmp, target)
         rows = pl.scan_parquet(target).select(pl.len()).collect().item()
+        replaced, changed = self._count_replaced(batches, item.kind, target)
         return Batch(
             id=batch_id,
             kind=item.kind,
@@ -239,17 +241,30 @@ class Store:
             rows=int(rows),
             file=rel,
             summary=item.summary,
-            replaced=self._count_replaced(batches, item.kind, target),
+            replaced=replaced,
+            changed=changed,
         )
 
-    def _count_replaced(self, existing: list[Batch], kind: str, new_file: Path) -> int:
+    def _count_replaced(self, existing: list[Batch], kind: str, new_file: Path) -> tuple[int, int]:
+        """Rows the new batch supersedes, and (aggregates) how many of them change value."""
         old = [b for b in existing if b.kind == kind]
         if not old:
-            return 0
+            return 0, 0
         keys = list(replace_keys(kind))
-        new_keys = pl.scan_parquet(new_file).select(keys).unique()
+        new = pl.scan_parquet(new_file)
         current = self._resolved(old, kind)
-        return int(current.join(new_keys, on=keys, how="semi").select(pl.len()).collect().item())
+        replaced = current.join(new.select(keys).unique(), on=keys, how="semi")
+        count = int(replaced.select(pl.len()).collect().item())
+        if kind != "aggregate":
+            return count, count
+        changed = (
+            replaced.join(new, on=keys, how="left", suffix="_new")
+            .filter(pl.col("vaerdi").ne_missing(pl.col("vaerdi_new")))
+            .select(pl.len())
+            .collect()
+            .item()
+        )
+        return count, int(changed)
 
     def _resolved(self, batches: list[Batch], kind: str) -> pl.LazyFrame:
         frames = [

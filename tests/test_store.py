@@ -101,3 +101,20 @@ def test_check_finds_missing_files(store: Store, k1_frame: pl.DataFrame) -> None
 def test_parse_as_of() -> None:
     assert parse_as_of("2019-10-31").date() == dt.date(2019, 10, 31)
     assert parse_as_of("2019-10-31T12:00").hour == 12
+
+
+def test_recent_month_is_noted_provisional(store: Store) -> None:
+    today = dt.date.today()
+    m = today.year * 12 + today.month - 2
+    store.ingest(
+        tidy([("Viborg", m, m, "k3_population", 100.0), ("Viborg", m, m, "k3_progression", 20.0)]),
+        kind="aggregate",
+        source=Path("a"),
+        sha256="a",
+    )
+    notes = api.gap("K3", store=store).notes
+    assert any("is provisional" in n for n in notes)
+
+
+def test_old_month_is_not_provisional(k1_store: Store) -> None:
+    assert not any("provisional" in n for n in api.gap("K1", store=k1_store).notes)

@@ -96,5 +96,6 @@ def _describe(report: object) -> str:
         parts.append(f"{s['censored_spells']} spells running in the first month left out of K3")
     line = f"{name}: loaded {report.kind}: " + ", ".join(parts)
     if report.batch is not None and report.batch.replaced:
-        line += f"; replaced {report.batch.replaced} older values"
+        b = report.batch
+        line += f"; replaced {b.replaced} older values ({b.changed} changed)"
     return line + "."

@@ -84,7 +84,7 @@ StoreOpt = Annotated[
         "--store",
         "-s",
         envvar="FLEKSMON_STORE",
-        help="Store folder [default: the user's data directory].",
+        help="Store folder \\[default: the user's data directory].",
         rich_help_panel=DATA,
     ),
 ]

@@ -22,6 +22,7 @@ def store(
     """
     import json
     import sys
+    from pathlib import Path
 
     from rich.table import Table
 
@@ -51,6 +52,7 @@ def store(
             "ingested_at": b.ingested_at,
             "rows": b.rows,
             "replaced": b.replaced,
+            "changed": b.changed,
             "sha256": b.sha256,
             "periods": b.summary.get("periods"),
         }
@@ -66,16 +68,17 @@ def store(
         sys.stdout.write(pl.DataFrame(rows).write_csv() if rows else "")
         return
     table = Table(title=f"Store {the_store.root}", title_justify="left")
-    for col in ("Loaded", "Kind", "File", "Periods", "Rows", "Replaced", "SHA-256"):
-        table.add_column(col, justify="right" if col in ("Rows", "Replaced") else "left")
+    for col in ("Loaded", "Kind", "File", "Periods", "Rows", "Replaced", "Changed", "SHA-256"):
+        table.add_column(col, justify="right" if col in ("Rows", "Replaced", "Changed") else "left")
     for r in rows:
         table.add_row(
-            str(r["ingested_at"])[:19].replace("T", " "),
+            str(r["ingested_at"])[:16].replace("T", " "),
             str(r["kind"]),
-            str(r["source"]),
+            Path(str(r["source"])).name,
             str(r["periods"] or ""),
             f"{r['rows']:,}".replace(",", "."),
             str(r["replaced"]),
+            str(r["changed"]),
             str(r["sha256"])[:12],
         )
     from rich.console import Console

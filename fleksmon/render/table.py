@@ -31,17 +31,17 @@ def count(value: float | None) -> str:
     return NONE if value is None else format_int(value)
 
 
-def _area_rank(name: str) -> int:
+def area_rank(name: str) -> int:
     area = areas.try_area(name)
     return {"kommune": 0, "region": 1, "land": 2}[area.kind] if area else 0
 
 
-def _ordered(rows: list[dict[str, Any]], descending: bool) -> list[dict[str, Any]]:
+def ordered(rows: list[dict[str, Any]], descending: bool) -> list[dict[str, Any]]:
     def key(row: dict[str, Any]) -> tuple[int, int, float, str]:
         share = row.get("share_pct")
         missing = share is None
         value = -(share or 0.0) if descending else (share or 0.0)
-        return (_area_rank(row["kommune"]), int(missing), value, row["kommune"])
+        return (area_rank(row["kommune"]), int(missing), value, row["kommune"])
 
     return sorted(rows, key=key)
 
@@ -57,7 +57,7 @@ def _gap_cells(row: dict[str, Any]) -> tuple[str, str]:
 def _add_rows(table: Table, rows: list[dict[str, Any]], make: Any) -> None:
     previous = 0
     for row in rows:
-        rank = _area_rank(row["kommune"])
+        rank = area_rank(row["kommune"])
         if rank == 2 and previous != 2 and table.row_count:
             table.add_section()
         previous = rank
@@ -103,7 +103,7 @@ def series_table(result: Result) -> Table:
             *_gap_cells(row),
         ]
 
-    rows = _ordered(list(by_area.values()), crit.direction != "lower")
+    rows = ordered(list(by_area.values()), crit.direction != "lower")
     _add_rows(table, rows, make)
     return table
 
@@ -137,5 +137,5 @@ def gap_table(result: Result) -> Table:
             count(row["hits"]),
         ]
 
-    _add_rows(table, _ordered(result.records.to_dicts(), crit.direction != "lower"), make)
+    _add_rows(table, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
     return table

@@ -1,0 +1,90 @@
+"""``fleksmon export``: an Excel workbook that reads like the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fleksmon.cli.options import (
+    OUTPUT,
+    SELECT,
+    AsOfOpt,
+    KommuneOpt,
+    PeriodOpt,
+    SourceOpt,
+    StoreOpt,
+    TargetsOpt,
+)
+from fleksmon.cli.options import Source as SourceEnum
+
+CriteriaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--criterion",
+        "-c",
+        help="K1, K2, K3, R1 or R2 (or 1, 2, 3); repeat for several; default: all with data.",
+        rich_help_panel=SELECT,
+    ),
+]
+TemplateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--template",
+        "-t",
+        help="Fill this styled workbook (.xlsx) instead of a blank one.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+
+
+def export(
+    output: Annotated[Path, typer.Argument(help="The .xlsx file to write.", show_default=False)],
+    criterion: CriteriaOpt = None,
+    kommune: KommuneOpt = None,
+    period: PeriodOpt = None,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    source: SourceOpt = SourceEnum.auto,
+    targets: TargetsOpt = None,
+    template: TemplateOpt = None,
+) -> None:
+    """Write an Excel workbook: a report table and line chart per criterion, data and sources.
+
+    A sheet per criterion (baseline, monthly shares, latest counts, gap, ✓ where
+    met, the Anm./Kilde notes, a chart of the kommuner against Hele landet and the
+    top-10 average), a "Data" sheet with every record and a "Kilder" sheet with
+    the ingested files and their SHA-256.
+
+    --template fills a copy of your workbook: a sheet named by the criterion id
+    (K1, …; also "Data", "Kilder") gets values in the same cells as a fresh
+    sheet (statement A1, period A2, headers rows 4–5, areas from row 6, notes
+    below); its own non-empty cells in rows 1–5 are kept, rows from 6 are cleared
+    first, and every cell keeps its font, fill, border and number format (unless
+    General). Sheets it lacks are added.
+
+    Example: fleksmon export report.xlsx --criterion 1 --criterion 3 --kommune Viborg
+    """
+    from fleksmon import report
+    from fleksmon.cli import common
+    from fleksmon.cli.output import err_console
+    from fleksmon.render import excel
+
+    excel.check_paths(output, template)
+    table = common.criteria_arg(targets)
+    the_store = common.open_store(store)
+    when = common.as_of_arg(as_of)
+    asked: list[str | None] = [*criterion] if criterion else [None]
+    ids = [cid for c in asked for cid in common.criteria_to_show(c, the_store, when, table)]
+    data = report.workbook_data(
+        list(dict.fromkeys(ids)),
+        store=the_store,
+        kommuner=kommune,
+        period=common.period_arg(period),
+        as_of=when,
+        source=source.value,
+        criteria=table,
+    )
+    sheets = excel.write_workbook(data, output, template)
+    err_console.print(f"Wrote {output} ({len(sheets)} sheets: {', '.join(sheets)})", markup=False)

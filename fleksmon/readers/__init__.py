@@ -1,0 +1,114 @@
+"""Readers for aggregated extracts (Jobindsats CSV, Excel and API JSON) and file-kind sniffing.
+
+:func:`read_aggregate` returns a frame in :data:`fleksmon.schema.AGGREGATE`;
+:func:`sniff_kind` tells an aggregated extract from the person-level kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from fleksmon.errors import FleksmonError
+from fleksmon.readers.jobindsats import read_json
+from fleksmon.readers.layout import (
+    ROLE_NAMES,
+    Measures,
+    Sheet,
+    combine,
+    find_table,
+    fold_label,
+    title_texts,
+    to_long,
+)
+from fleksmon.readers.tabular import header_names, read_csv, read_xlsx
+from fleksmon.readers.tidy import finish
+from fleksmon.schema import PERSON_KINDS
+
+__all__ = ["ReadResult", "read_aggregate", "sniff_kind"]
+
+PERSON_NAMES = frozenset(
+    {"person", "cpr", "cprnr", "cpr nr", "personnummer", "person id", "pnr", "id"}
+)
+
+
+@dataclass
+class ReadResult:
+    """An aggregated extract in the AGGREGATE schema, with what the reader noticed."""
+
+    frame: pl.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    table: str | None = None
+    source_format: str = "csv"
+
+
+def _load(path: Path) -> tuple[list[Sheet], str]:
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise FleksmonError(f"{path.name}: no such file", f"Check the path {str(path)!r}")
+    if suffix == ".xlsx":
+        return [read_xlsx(path)], "xlsx"
+    if suffix == ".json":
+        return read_json(path)
+    if suffix in (".xls", ".xlsm", ".ods", ".parquet"):
+        raise FleksmonError(
+            f"{path.name}: {suffix} is not an aggregated extract format fleksmon reads",
+            "Save it as .xlsx or .csv",
+        )
+    return [read_csv(path)], "csv"
+
+
+def read_aggregate(
+    path: Path, *, table: str | None = None, labels: Mapping[str, str] | None = None
+) -> ReadResult:
+    """Read an aggregated extract (CSV, .xlsx or Jobindsats API JSON) into the AGGREGATE schema.
+
+    The Jobindsats table id comes from ``table``, else the file name, the title
+    rows or the JSON; ``labels`` maps the user's own labels to measure ids.
+    """
+    path = Path(path)
+    sheets, source_format = _load(path)
+    warnings: list[str] = []
+    parts, tables = [], []
+    for sheet in sheets:
+        found = table.upper() if table else None
+        found = found or find_table([path.name]) or find_table(title_texts(sheet)) or sheet.table
+        parts.append(to_long(sheet, Measures(path.name, found, labels), warnings))
+        tables.append(found)
+    frame = finish(combine(parts), path.name, warnings)
+    named = ", ".join(dict.fromkeys(t for t in tables if t)) or None
+    return ReadResult(frame, warnings, named, source_format)
+
+
+def _kind(path: Path, columns: list[str]) -> str:
+    names = {fold_label(c).replace("_", " ") for c in columns}
+    if not names & PERSON_NAMES:
+        return "aggregate"
+    if {"start", "slut"} <= names:
+        return "ly-forloeb"
+    if names & {"praktik loentilskud", "su", "beskaeftigelsesgrad"}:
+        return "ressourceforloeb"
+    if names & {"timer", "loentimer"}:
+        return "fleksjob-timer"
+    if names & ROLE_NAMES["period"]:
+        return "ly-maaneder"
+    raise FleksmonError(
+        f"{path.name}: a person-level file whose columns ({', '.join(columns)}) match no kind",
+        f"Kinds and their columns: {', '.join(PERSON_KINDS)} (see docs: ly-forloeb has "
+        "start and slut, fleksjob-timer has timer, ly-maaneder has periode)",
+    )
+
+
+def sniff_kind(path: Path) -> str:
+    """``"aggregate"`` or a person-level kind, from the column names only (header read only)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "aggregate"
+    if suffix == ".parquet":
+        return _kind(path, list(pl.read_parquet_schema(path)))
+    names = ROLE_NAMES["area"] | PERSON_NAMES
+    return _kind(path, header_names(path, names))

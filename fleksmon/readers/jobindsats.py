@@ -1,0 +1,108 @@
+"""Jobindsats API responses: JSON v2 (``Variables``, ``Data``) and v3 (``columns``, ``rows``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fleksmon.errors import FleksmonError
+from fleksmon.readers.layout import Sheet, find_table, fold_label
+from fleksmon.readers.tabular import decode
+
+BAD_KEY = "Forkert nøgle eller nøglen er udløbet"
+
+
+def _api_error(path: Path, cause: str) -> FleksmonError:
+    return FleksmonError(
+        f"{path.name}: the Jobindsats API answered with an error: {cause}",
+        "Fix the request (table, period, API key) and fetch the data again",
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a parsed JSON value's top level (for a table id)."""
+    if isinstance(value, dict):
+        return [f"{k} {v}" for k, v in value.items() if isinstance(v, str)]
+    return []
+
+
+def _body(path: Path, rows: list[list[Any]], width: int) -> pl.DataFrame:
+    """Rows of JSON values as text cells; JSON numbers get a decimal comma ('1.206' stays 1,206)."""
+    names = [f"c{i}" for i in range(width)]
+    try:
+        frame = pl.DataFrame(
+            rows, schema=names, orient="row", strict=False, infer_schema_length=None
+        )
+    except (ValueError, TypeError, pl.exceptions.PolarsError) as err:
+        raise FleksmonError(
+            f"{path.name}: the data rows do not match the {width} columns ({err})",
+            "Save the API response unchanged, or export the table as CSV",
+        ) from None
+    return frame.with_columns(
+        pl.col(c).cast(pl.String).str.replace(".", ",", literal=True)
+        if frame.schema[c].is_numeric()
+        else pl.col(c).cast(pl.String)
+        for c in names
+    )
+
+
+def _v2(path: Path, element: dict[str, Any]) -> Sheet:
+    variables = element.get("Variables") or []
+    header: list[str | None] = []
+    for var in variables:
+        name, label = str(var.get("Name", "")), str(var.get("Label", ""))
+        header.append(name if fold_label(name) in {"area", "period", "periode"} else label or name)
+    names = [str(v.get("Name", "")) for v in variables]
+    sheet = Sheet(path.name, [header], _body(path, element.get("Data") or [], len(header)), 1)
+    sheet.table = find_table(_strings(element) + names)
+    return sheet
+
+
+def _v3(path: Path, body: dict[str, Any]) -> Sheet:
+    header: list[str | None] = [str(c) for c in body.get("columns") or []]
+    sheet = Sheet(path.name, [header], _body(path, body.get("rows") or [], len(header)), 1)
+    sheet.table = find_table(_strings(body))
+    return sheet
+
+
+def _check_error(path: Path, text: str, body: Any) -> None:
+    if BAD_KEY in text:
+        raise _api_error(path, BAD_KEY + ".")
+    if isinstance(body, dict) and "cause" in body and "rows" not in body:
+        raise _api_error(path, f"{body['cause']} (code {body.get('code', '?')})")
+    if isinstance(body, dict) and "Message" in body and "Data" not in body:
+        raise _api_error(path, str(body["Message"]))
+
+
+def read_json(path: Path) -> tuple[list[Sheet], str]:
+    """A saved API response as sheets (one per v2 table) and its format name."""
+    text = decode(path)
+    if not text.strip():
+        raise FleksmonError(
+            f"{path.name}: no data rows (the file is empty)", "Fetch the data again"
+        )
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as err:
+        _check_error(path, text, None)
+        raise FleksmonError(
+            f"{path.name}, line {err.lineno}: not valid JSON ({err.msg})",
+            "Save the API response unchanged, or export the table as CSV",
+        ) from None
+    _check_error(path, text, body)
+    if isinstance(body, dict) and "columns" in body and "rows" in body:
+        return [_v3(path, body)], "json-v3"
+    if (
+        isinstance(body, list)
+        and body
+        and all(isinstance(e, dict) and "Variables" in e for e in body)
+    ):
+        return [_v2(path, element) for element in body], "json-v2"
+    raise FleksmonError(
+        f"{path.name}: not a Jobindsats API response (expected a v2 list with 'Variables' and "
+        "'Data', or a v3 object with 'columns' and 'rows')",
+        "Save the API response unchanged, or export the table as CSV",
+    )

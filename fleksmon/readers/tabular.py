@@ -1,0 +1,162 @@
+"""CSV and Excel (.xlsx) extracts: decoding, separator sniffing, finding the header row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from fleksmon.errors import FleksmonError
+from fleksmon.readers.layout import ROLE_NAMES, Sheet, find_header
+
+_SEPARATORS = (";", "\t", ",")
+_SCAN_LINES = 60
+
+
+def decode(path: Path, data: bytes | None = None) -> str:
+    """Decode UTF-8 (with or without BOM) or Windows-1252; refuse anything else."""
+    raw = path.read_bytes() if data is None else data
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise FleksmonError(
+            f"{path.name}, row {line}: byte 0x{raw[err.start]:02X} is neither UTF-8 nor "
+            "Windows-1252 text",
+            "Save the file as UTF-8 (or export it again from Jobindsats)",
+        ) from None
+
+
+def _split(lines: list[str], sep: str) -> list[list[str | None]]:
+    return [list(row) for row in csv.reader(lines, delimiter=sep)]
+
+
+def sniff(lines: list[str], names: frozenset[str]) -> tuple[str, int]:
+    """The separator and the header row index (the first row naming an area column)."""
+    head = lines[:_SCAN_LINES]
+    best: tuple[int, str, int] | None = None
+    for sep in _SEPARATORS:
+        rows = _split(head, sep)
+        at = find_header(rows, names)
+        if at is not None and (best is None or len(rows[at]) > best[0]):
+            best = (len(rows[at]), sep, at)
+    if best is not None:
+        return best[1], best[2]
+    first = next((i for i, line in enumerate(head) if line.strip()), 0)
+    sep = max(_SEPARATORS, key=lambda s: len(_split(head[first : first + 1], s)[0] or [""]))
+    return sep, first
+
+
+def _no_rows(path: Path, what: str) -> FleksmonError:
+    return FleksmonError(
+        f"{path.name}: no data rows ({what})",
+        "Export the table with its rows, or check that you picked the right file",
+    )
+
+
+def read_csv(path: Path) -> Sheet:
+    """A CSV file as a :class:`Sheet`: all cells as text, header row found below titles."""
+    text = decode(path).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not text.strip():
+        raise _no_rows(path, "the file is empty")
+    sep, at = sniff(lines, ROLE_NAMES["area"])
+    top = _split(lines[: at + 1], sep)
+    width = len(top[-1])
+    rest = "\n".join(lines[at + 1 :])
+    if not rest.strip():
+        raise _no_rows(path, "only a header")
+    body = pl.read_csv(
+        io.BytesIO(rest.encode()),
+        has_header=False,
+        separator=sep,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        schema={f"c{i}": pl.String() for i in range(width)},
+    )
+    return Sheet(path.name, top, body, at + 2)
+
+
+def _numeric_as_text(
+    strings: pl.DataFrame, floats: pl.DataFrame, flags: pl.DataFrame
+) -> pl.DataFrame:
+    """Cells that are numbers in Excel, written with a decimal comma so '1.206' stays 1,206."""
+    danish = [
+        pl.when(flags.get_column(c).is_not_null() & floats.get_column(c).is_not_null())
+        .then(floats.get_column(c).cast(pl.String).str.replace(".", ",", literal=True))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in strings.columns
+    ]
+    return strings.with_columns(danish)
+
+
+def _sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> Sheet | None:
+    """A sheet's table, or ``None`` if it has no header row naming an area column.
+
+    Number cells are told from text cells by reading the sheet as booleans too:
+    fastexcel turns numbers into booleans but refuses text.
+    """
+    strings = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    if strings.height == 0:
+        return None
+    head = [list(r) for r in strings.head(_SCAN_LINES).rows()]
+    at = find_header(head, ROLE_NAMES["area"])
+    if at is None:
+        return None
+    strings = strings.slice(at + 1)
+    if strings.height == 0:
+        raise _no_rows(path, f"only a header in sheet {name!r}")
+
+    floats = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="float").to_polars()
+    flags = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="boolean").to_polars()
+    body = _numeric_as_text(strings, floats.slice(at + 1), flags.slice(at + 1))
+    body = body.rename({c: f"c{i}" for i, c in enumerate(body.columns)})
+    return Sheet(path.name, head[: at + 1], body, at + 2)
+
+
+def read_xlsx(path: Path) -> Sheet:
+    """The first sheet of a workbook with a recognizable table, as a :class:`Sheet`."""
+    try:
+        reader = fastexcel.read_excel(path)
+    except Exception as err:  # fastexcel raises its own exception types
+        raise FleksmonError(
+            f"{path.name}: not a readable .xlsx workbook ({err})",
+            "Open and save it in Excel as .xlsx, or export it as CSV",
+        ) from None
+    for name in reader.sheet_names:
+        sheet = _sheet(reader, name, path)
+        if sheet is not None:
+            return sheet
+    sheets = ", ".join(repr(n) for n in reader.sheet_names)
+    raise FleksmonError(
+        f"{path.name}: no sheet has a table with a 'kommune' (område/area/jobcenter) column "
+        f"(sheets: {sheets})",
+        "Put the table with a header row naming the area and period columns on a sheet",
+    )
+
+
+def header_names(path: Path, names: frozenset[str]) -> list[str]:
+    """The header row of a CSV or .xlsx file, read cheaply (for sniffing its kind)."""
+    if path.suffix.lower() == ".xlsx":
+        frame = (
+            fastexcel.read_excel(path)
+            .load_sheet(0, header_row=None, n_rows=_SCAN_LINES, dtypes="string")
+            .to_polars()
+        )
+        head = [list(r) for r in frame.rows()]
+        at = find_header(head, names) or 0
+        return [c for c in head[at] if c] if head else []
+    with path.open("rb") as handle:
+        chunk = handle.read(1 << 16)
+    text = decode(path, chunk[: chunk.rfind(b"\n") + 1] or chunk)
+    lines = text.replace("\r\n", "\n").split("\n")
+    sep, at = sniff(lines, names)
+    return [c for c in _split(lines[at : at + 1], sep)[0] if c] if lines else []

@@ -1,0 +1,179 @@
+"""Check and parse one-raw-value-a-row data into the AGGREGATE schema.
+
+Numbers, area names and periods are parsed once per distinct value (or
+vectorized); every problem is a :class:`FleksmonError` naming file, row and
+column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+
+from fleksmon.areas import resolve
+from fleksmon.errors import FleksmonError
+from fleksmon.numbers import bad_number_expr, number_expr
+from fleksmon.periods import Period, month_code, month_of_date, parse_period
+from fleksmon.readers.layout import NOT_CALENDAR_RX, TOTALS, Long
+from fleksmon.schema import AGGREGATE, AGGREGATE_KEY
+
+_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_PCT = r"(?i)%|pct|procent"
+
+
+def _first(frame: pl.DataFrame, mask: pl.Expr) -> dict[str, object]:
+    return frame.filter(mask).sort("line").row(0, named=True)
+
+
+def _numbers(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    bad = bad_number_expr(pl.col("raw"))
+    if frame.select(bad.any()).item():
+        row = _first(frame, bad)
+        raise FleksmonError(
+            f"{name}, row {row['line']}, column {row['column']!r}: "
+            f"{str(row['raw']).strip()!r} is not a number",
+            "Write numbers as 1.227 or 83,5, and a suppressed value as '-', '..', 'x' "
+            "or an empty cell",
+        )
+    return frame.with_columns(
+        value=number_expr(pl.col("raw")),
+        pct=pl.col("raw").fill_null("").str.contains(_PCT) | pl.col("column").str.contains(_PCT),
+    )
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _skip_areas(frame: pl.DataFrame, warnings: list[str]) -> pl.DataFrame:
+    area = pl.col("area").fill_null("").str.strip_chars()
+    skip = area.str.to_lowercase().str.starts_with("uoplyst") | area.str.starts_with("RAR ")
+    skipped = frame.filter(skip)
+    if skipped.height:
+        names = ", ".join(repr(n) for n in skipped.get_column("area").unique(maintain_order=True))
+        warnings.append(f"skipped {_rows(skipped.get_column('line').n_unique())} for {names}")
+    return frame.filter(~skip)
+
+
+def _drop_exact(frame: pl.DataFrame, keys: list[str], warnings: list[str]) -> pl.DataFrame:
+    repeat = ~pl.struct([*keys, "value"]).is_first_distinct()
+    dropped = frame.filter(repeat).get_column("line").n_unique()
+    if dropped:
+        verb = "repeats" if dropped == 1 else "repeat"
+        warnings.append(f"dropped {_rows(dropped)} that {verb} an earlier row exactly")
+    return frame.filter(~repeat)
+
+
+def _reduce_dimension(
+    frame: pl.DataFrame, dim: str, others: list[str], name: str, warnings: list[str]
+) -> pl.DataFrame:
+    """Keep a dimension's total row; without one, sum the counts (never shares)."""
+    label = dim.removeprefix("d:")
+    total = pl.col(dim).fill_null("").str.strip_chars().str.to_lowercase().is_in(TOTALS)
+    frame = frame.filter(total | ~total.any().over(others))
+    sizes = frame.group_by(others).agg(
+        n=pl.len(), pct=pl.col("pct").any(), line=pl.col("line").min()
+    )
+    summed = sizes.filter(pl.col("n") > 1)
+    if summed.filter(pl.col("pct")).height:
+        row = summed.filter(pl.col("pct")).sort("line").row(0, named=True)
+        raise FleksmonError(
+            f"{name}, row {row['line']}, column {label!r}: shares cannot be summed over "
+            f"{label} (no 'I alt' row)",
+            f"Export the table with the {label} total ('I alt'), or export counts",
+        )
+    if summed.height:
+        n = int(summed.get_column("n").max())  # type: ignore[arg-type]
+        warnings.append(f"summed {n} {label} rows per area, period and measure: no 'I alt' row")
+    value = pl.when(pl.col("value").null_count() > 0).then(None).otherwise(pl.col("value").sum())
+    return frame.group_by(others, maintain_order=True).agg(
+        pl.col("line").min(),
+        pl.col("pline").min(),
+        pl.col("pcol", "column", "raw").first(),
+        value.alias("value"),
+        pl.col("pct").any(),
+    )
+
+
+def _areas(frame: pl.DataFrame, name: str, label: str) -> pl.DataFrame:
+    names: dict[str, str] = {}
+    for text in frame.get_column("area").fill_null("").unique():
+        try:
+            names[text] = resolve(text).name
+        except FleksmonError as err:
+            row = _first(frame, pl.col("area").fill_null("") == text)
+            raise FleksmonError(
+                f"{name}, row {row['line']}, column {label!r}: {err.message}", err.hint
+            ) from None
+    return frame.with_columns(kommune=pl.col("area").fill_null("").replace_strict(names))
+
+
+def period_of(text: str) -> Period:
+    """A period from a cell: codes, dates, Danish dates and Excel serial numbers."""
+    t = text.strip()
+    if NOT_CALENDAR_RX.search(t):
+        raise FleksmonError(
+            f"period {t!r} is a moving total or year-to-date, not a calendar month, "
+            "and cannot be used",
+            "Download the table with monthly periods (2019M09) or quarters (2019Q3)",
+        )
+    serial = _SERIAL.match(t)
+    if serial:
+        m = month_of_date(_EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1))))
+        return Period(m, m)
+    return parse_period(t)
+
+
+def _periods(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    spans: dict[str, tuple[int, int]] = {}
+    for text in frame.get_column("period").fill_null("").unique():
+        try:
+            p = period_of(text)
+        except FleksmonError as err:
+            row = _first(frame, pl.col("period").fill_null("") == text)
+            raise FleksmonError(
+                f"{name}, row {row['pline']}, column {row['pcol']!r}: {err.message}", err.hint
+            ) from None
+        spans[text] = (p.start, p.end)
+    period = pl.col("period").fill_null("")
+    return frame.with_columns(
+        fra=period.replace_strict({k: v[0] for k, v in spans.items()}, return_dtype=pl.Int32),
+        til=period.replace_strict({k: v[1] for k, v in spans.items()}, return_dtype=pl.Int32),
+    )
+
+
+def _duplicates(frame: pl.DataFrame, name: str, warnings: list[str]) -> pl.DataFrame:
+    key = list(AGGREGATE_KEY)
+    conflict = pl.col("value").n_unique().over(key) > 1
+    if frame.select(conflict.any()).item():
+        first = _first(frame, conflict)
+        rows = frame.filter(pl.all_horizontal([pl.col(k) == first[k] for k in key])).sort("line")
+        a, b = rows.row(0, named=True), rows.row(1, named=True)
+        raise FleksmonError(
+            f"{name}, rows {a['line']} and {b['line']}: two different values for "
+            f"{a['kommune']} {month_code(a['fra'])} {a['maaling']} ({a['raw']} and {b['raw']})",
+            "Keep one of the rows (or read the newer extract on its own)",
+        )
+    return _drop_exact(frame, key, warnings)
+
+
+def finish(long: Long, name: str, warnings: list[str]) -> pl.DataFrame:
+    """Parse numbers, reduce dimensions, resolve areas and periods, check duplicates."""
+    frame = _skip_areas(long.frame, warnings)
+    if frame.height == 0:
+        raise FleksmonError(f"{name}: no data rows for a kommune", "Check the area column")
+    frame = _numbers(frame, name)
+    keys = ["area", "period", "measure", *long.dims]
+    frame = _drop_exact(frame, keys, warnings)
+    for i, dim in enumerate(long.dims):
+        frame = _reduce_dimension(frame, dim, keys[:3] + long.dims[i + 1 :], name, warnings)
+    frame = _periods(_areas(frame, name, long.area_label), name)
+    frame = _duplicates(frame.rename({"measure": "maaling"}), name, warnings)
+    frame = frame.select(
+        [pl.col(c).cast(dtype) for c, dtype in AGGREGATE.items() if c != "vaerdi"],
+        vaerdi=pl.col("value").cast(pl.Float64),
+    )
+    return frame.sort("kommune", "fra", "til", "maaling")

@@ -1,0 +1,295 @@
+"""Excel workbooks that read like STAR's report tables.
+
+One sheet per criterion (named by its id): the statement in A1, the period
+line in A2, the header rows "Baseline / Status for … / Afstand til målsætning"
+in rows 4–5, one row per area from row 6 (sorted by the latest share, Hele
+landet last), the ``*Antallet er udregnet ved:``, ``Anm.:`` and ``Kilde:``
+lines below, then the chart's data and a native line chart. Numbers are
+numbers: shares as fractions shown ``0%``, counts ``#,##0``, %-point ``0``.
+A "Data" sheet holds every record and a "Kilder" sheet the ingested files.
+
+Text from users (names, paths, notes) is always stored as a string, with a
+quote prefix where it starts like a formula, so Excel never runs it.
+
+A template is filled like this: its sheet named by the criterion id (or
+"Data", "Kilder") gets the same cells a fresh sheet would, values only. Its
+non-empty cells in rows 1–5 (own title and headers) are kept; values from
+row 6 down are cleared first. Cells keep their font, fill, border, alignment
+and number format (unless General). Nothing is merged; no chart is added
+where the sheet has one. Sheets it lacks are added in fleksmon's layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.chart import LineChart, Reference
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from fleksmon.errors import FleksmonError
+from fleksmon.render.table import MET, NONE, area_rank, ordered
+from fleksmon.report import ReportData, Section
+
+PCT, COUNT, PP = "0%", "#,##0", "0"
+FIRST_ROW = 6
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass
+class _Target:
+    """A sheet being written; ``keep`` for a template's sheet (keep its styles and headers)."""
+
+    ws: Any
+    keep: bool
+
+    def put(self, row: int, col: int, value: Any, fmt: str | None = None, **style: Any) -> None:
+        """Write a value safely; style it unless a template cell has its own style."""
+        cell = self.ws.cell(row=row, column=col)
+        if isinstance(cell, MergedCell):
+            return
+        if self.keep and row < FIRST_ROW and cell.value not in (None, ""):
+            return
+        styled = self.keep and cell.has_style
+        set_value(cell, value)
+        if fmt and not (styled and cell.number_format != "General"):
+            cell.number_format = fmt
+        if not styled:
+            for name, val in style.items():
+                setattr(cell, name, val)
+
+
+def set_value(cell: Any, value: Any) -> None:
+    """Set a cell's value; text is always a string, never a formula."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.data_type = "s"
+    if value.startswith(FORMULA_START):
+        cell.quotePrefix = True
+
+
+def _share(value: float | None) -> tuple[Any, str | None]:
+    return (NONE, None) if value is None else (value / 100.0, PCT)
+
+
+def _count(value: float | None) -> tuple[Any, str | None]:
+    return (NONE, None) if value is None else (value, COUNT)
+
+
+def _gap(row: dict[str, Any]) -> list[tuple[Any, str | None]]:
+    if row.get("met"):
+        return [(MET, None), (MET, None)]
+    if row.get("gap_pp") is None:
+        return [(NONE, None), (NONE, None)]
+    return [(row["gap_pp"], PP), (row["gap_persons"], COUNT)]
+
+
+def _table_rows(section: Section) -> list[dict[str, Any]]:
+    result = section.result
+    latest = result.periods[-1].code()
+    by_area: dict[str, dict[str, Any]] = {}
+    for rec in result.records.to_dicts():
+        entry = by_area.setdefault(rec["kommune"], {"kommune": rec["kommune"], "series": {}})
+        entry["series"][rec["period"]] = rec["share_pct"]
+        entry["baseline_pct"] = rec["baseline_pct"]
+        if rec["period"] == latest:
+            entry.update(rec)
+    return ordered(list(by_area.values()), result.criterion.direction != "lower")
+
+
+def _row_cells(section: Section, row: dict[str, Any]) -> list[tuple[Any, str | None]]:
+    result = section.result
+    extras = [name for name, _ in result.criterion.extras]
+    return [
+        (row["kommune"], None),
+        _share(row.get("baseline_pct")),
+        *[_share(row["series"].get(p.code())) for p in result.periods],
+        _count(row.get("population")),
+        _count(row.get("hits")),
+        *[_count(row.get(name)) for name in extras],
+        *_gap(row),
+    ]
+
+
+def _header_block(t: _Target, section: Section) -> int:
+    heads = section.headers()
+    t.put(1, 1, section.title(), font=Font(bold=True, size=13))
+    t.put(2, 1, section.period_line())
+    last_status = len(heads) - 2
+    groups = ((2, 2, "Baseline"), (3, last_status, section.status()))
+    for first, end, text in (*groups, (last_status + 1, len(heads), "Afstand til målsætning")):
+        t.put(4, first, text, font=BOLD)
+        if not t.keep and end > first:
+            t.ws.merge_cells(start_row=4, start_column=first, end_row=4, end_column=end)
+    for col, text in enumerate(heads, start=1):
+        t.put(5, col, text, font=BOLD, alignment=WRAP)
+    if not t.keep:
+        t.ws.column_dimensions["A"].width = 20
+        for col in range(2, len(heads) + 1):
+            t.ws.column_dimensions[get_column_letter(col)].width = 13
+    return len(heads)
+
+
+def _criterion_sheet(t: _Target, section: Section) -> None:
+    if t.keep:
+        _clear(t.ws, FIRST_ROW)
+    width = _header_block(t, section)
+    row = FIRST_ROW
+    top = Border(top=Side(style="thin"))
+    for area in _table_rows(section):
+        apart = {"border": top} if area_rank(area["kommune"]) == 2 else {}
+        for col, (value, fmt) in enumerate(_row_cells(section, area), start=1):
+            t.put(row, col, value, fmt, **apart)
+        row += 1
+    row += 1
+    for line in section.notes():
+        t.put(row, 1, line)
+        row += 1
+    _chart(t, section, row + 1, width)
+
+
+def _chart(t: _Target, section: Section, row: int, width: int) -> None:
+    data = section.chart
+    names = data.columns[1:]
+    if not names:
+        return
+    t.put(row, 1, "Data til figuren", font=BOLD)
+    t.put(row + 1, 1, "Periode", font=BOLD)
+    for col, name in enumerate(names, start=2):
+        t.put(row + 1, col, name, font=BOLD)
+    for offset, values in enumerate(data.iter_rows(), start=row + 2):
+        t.put(offset, 1, values[0])
+        for col, value in enumerate(values[1:], start=2):
+            t.put(offset, col, None if value is None else value / 100.0, PCT)
+    if t.keep and t.ws._charts:
+        return
+    chart = LineChart()
+    chart.title = f"{section.result.criterion.id}: {section.result.criterion.name}"
+    chart.y_axis.number_format = PCT
+    chart.x_axis.delete = chart.y_axis.delete = False
+    last = row + 1 + data.height
+    refs = Reference(t.ws, min_col=2, max_col=1 + len(names), min_row=row + 1, max_row=last)
+    chart.add_data(refs, titles_from_data=True)
+    chart.set_categories(Reference(t.ws, min_col=1, min_row=row + 2, max_row=last))
+    for series in chart.series:
+        series.marker.symbol = "circle"
+    t.ws.add_chart(chart, f"{get_column_letter(width + 2)}4")
+
+
+def _data_sheet(t: _Target, data: ReportData) -> None:
+    records = data.records
+    for col, name in enumerate(records.columns, start=1):
+        t.put(1, col, name, font=BOLD)
+    for row, values in enumerate(records.iter_rows(), start=2):
+        for col, value in enumerate(values, start=1):
+            t.put(row, col, value)
+
+
+def _sources_sheet(t: _Target, data: ReportData) -> None:
+    t.put(1, 1, "Kilder", font=BOLD)
+    for row, text in enumerate(data.provenance(), start=2):
+        t.put(row, 1, text)
+    for col, text in enumerate(("Fil", "Type", "Rækker", "SHA-256", "Indlæst (UTC)"), start=1):
+        t.put(FIRST_ROW, col, text, font=BOLD)
+    for row, batch in enumerate(data.batches, start=FIRST_ROW + 1):
+        when = batch.time.astimezone(dt.UTC).replace(tzinfo=None)
+        cells = [(batch.source, None), (batch.kind, None), (batch.rows, COUNT)]
+        cells += [(batch.sha256, None), (when, "yyyy-mm-dd hh:mm:ss")]
+        for col, (value, fmt) in enumerate(cells, start=1):
+            t.put(row, col, value, fmt)
+    if not t.keep:
+        for letter, size in zip("ABCDE", (40, 14, 10, 66, 20), strict=True):
+            t.ws.column_dimensions[letter].width = size
+
+
+def _clear(ws: Any, from_row: int) -> None:
+    for line in ws.iter_rows(min_row=from_row):
+        for cell in line:
+            if not isinstance(cell, MergedCell):
+                cell.value = None
+
+
+def _sheet_name(text: str, taken: set[str]) -> str:
+    name = "".join("_" if ch in "[]:*?/\\" else ch for ch in text).strip("'")[:31] or "Ark"
+    while name.lower() in taken:
+        name = name[:30] + "_"
+    taken.add(name.lower())
+    return name
+
+
+def _target(wb: Any, name: str, template: bool) -> _Target:
+    if template and name in wb.sheetnames:
+        ws = wb[name]
+        if name in ("Data", "Kilder"):
+            _clear(ws, 1)
+        return _Target(ws, keep=True)
+    return _Target(wb.create_sheet(name), keep=False)
+
+
+def check_paths(output: Path, template: Path | None = None) -> None:
+    """Refuse an output that is not .xlsx or whose folder is missing, and a missing template."""
+    if output.suffix.lower() != ".xlsx":
+        raise FleksmonError(f"cannot write {output}: not an .xlsx file", "name it like report.xlsx")
+    if not output.parent.is_dir():
+        raise FleksmonError(
+            f"cannot write {output}: the folder {output.parent} does not exist",
+            "create the folder first or pick another path",
+        )
+    if template is not None and not template.is_file():
+        raise FleksmonError(f"template {template} not found", "pass an existing .xlsx file")
+
+
+def _open(template: Path | None) -> Any:
+    if template is None:
+        wb = Workbook()
+        wb.remove(wb.active)
+        return wb
+    try:
+        wb = load_workbook(template)
+    except (OSError, InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise FleksmonError(
+            f"cannot read template {template} ({exc})", "pass an .xlsx workbook saved by Excel"
+        ) from exc
+    wb.template = False
+    return wb
+
+
+def _save(wb: Any, output: Path) -> None:
+    tmp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FleksmonError(f"cannot write {output} ({exc.strerror})", "pick another path") from exc
+
+
+def write_workbook(data: ReportData, output: Path, template: Path | None = None) -> list[str]:
+    """Write the report workbook (into a copy of ``template`` if given); the sheets written."""
+    check_paths(output, template)
+    wb = _open(template)
+    taken = {"data", "kilder", *(n.lower() for n in wb.sheetnames)}
+    names = []
+    for section in data.sections:
+        cid = section.result.criterion.id
+        name = cid if cid in wb.sheetnames else _sheet_name(cid, taken)
+        _criterion_sheet(_target(wb, name, template is not None), section)
+        names.append(name)
+    for name, fill in (("Data", _data_sheet), ("Kilder", _sources_sheet)):
+        fill(_target(wb, name, template is not None), data)
+        names.append(name)
+    _save(wb, output)
+    return names

@@ -1,0 +1,187 @@
+"""What an Excel report needs beyond :func:`fleksmon.api.compute`: chart series and provenance.
+
+Pure functions: they compute, they do not write or print. The writer is
+:mod:`fleksmon.render.excel`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from fleksmon import __version__, api, areas
+from fleksmon.criteria import MEASURES, Criterion
+from fleksmon.measures import shares
+from fleksmon.periods import Period
+from fleksmon.store import Batch, Store
+
+CHART_AREAS = 10
+"""Without ``kommuner``, chart every kommune of the result when there are at most this many."""
+TOP10 = "Top-10 gns."
+LABELS = {m.id: m.label for m in MEASURES}
+
+
+@dataclass
+class Section:
+    """One criterion's result, its chart series (``period`` + a share column each) and texts."""
+
+    result: api.Result
+    chart: pl.DataFrame
+
+    def title(self) -> str:
+        """The table's title: the criterion's statement."""
+        return self.result.criterion.statement or self.result.criterion.name
+
+    def period_line(self) -> str:
+        """The months the table covers (``Mar.–Sep. 2019``)."""
+        periods = self.result.periods
+        return Period(periods[0].start, periods[-1].end).human()
+
+    def status(self) -> str:
+        """The header over the shares and counts (``Status for andel i fleksjob``)."""
+        name = self.result.criterion.name
+        return f"Status for {name[:1].lower() + name[1:] if name[1:2].islower() else name}"
+
+    def headers(self) -> list[str]:
+        """Column headers: area, baseline, a share per period, latest counts, the gaps."""
+        result, crit = self.result, self.result.criterion
+        last = result.periods[-1].human()
+        base = result.baseline.human() if result.baseline else ""
+        counts = [crit.population_label, crit.hits_label, *[LABELS[m] for _, m in crit.extras]]
+        return [
+            "Område",
+            f"Andel\n{base}",
+            *[f"Andel\n{p.human()}" for p in result.periods],
+            *[f"{label}\n{last}" for label in counts],
+            "%-point",
+            "Antal personer*" if crit.gap_note else "Antal personer",
+        ]
+
+    def notes(self) -> list[str]:
+        """The lines under the table: the gap formula, ``Anm.:`` notes and ``Kilde:``."""
+        crit = self.result.criterion
+        lines = [f"*Antallet er udregnet ved: {crit.gap_note}"] if crit.gap_note else []
+        lines += [f"Anm.: {note}" for note in (*crit.notes, *self.result.notes)]
+        source = crit.source_note
+        return [*lines, source if source.startswith("Kilde:") else f"Kilde: {source}"]
+
+
+@dataclass
+class ReportData:
+    """Everything a workbook shows: a section per criterion and where the data came from."""
+
+    sections: list[Section]
+    batches: list[Batch] = field(default_factory=list)
+    store_root: str | None = None
+    as_of: dt.datetime | None = None
+
+    def provenance(self) -> list[str]:
+        """Where the figures come from: the store, the as-of time, when and by what."""
+        stamp = self.as_of.isoformat() if self.as_of else "seneste indlæsning"
+        return [
+            f"Lager: {self.store_root or '(data givet direkte)'}",
+            f"Data som lagret: {stamp}",
+            f"Lavet {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC med fleksmon {__version__}",
+        ]
+
+    @property
+    def records(self) -> pl.DataFrame:
+        """Every section's records in one frame (the JSON/CSV schema)."""
+        frames = [s.result.records for s in self.sections]
+        return pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+
+
+def _chart_areas(result: api.Result, kommuner: list[str] | None) -> list[str]:
+    if kommuner:
+        names = list(dict.fromkeys(areas.resolve(k).name for k in kommuner))
+    else:
+        shown = list(dict.fromkeys(result.records["kommune"].to_list()))
+        names = [n for n in shown if (a := areas.try_area(n)) is not None and a.kind == "kommune"]
+        names = names if len(names) <= CHART_AREAS else []
+    return [n for n in names if n != areas.HELE_LANDET] + [areas.HELE_LANDET]
+
+
+def chart_series(
+    result: api.Result,
+    *,
+    store: Store | None = None,
+    frame: pl.LazyFrame | pl.DataFrame | None = None,
+    kommuner: list[str] | None = None,
+    as_of: dt.datetime | None = None,
+) -> pl.DataFrame:
+    """Share (percent) per period of the chosen areas, Hele landet and the top-10 average.
+
+    Areas are ``kommuner`` (or the result's kommuner when few), then Hele landet;
+    the top-10 average is the plain mean of the ten best kommuner and is given
+    only in periods where ten kommuner have a share. Series without any value
+    are left out. Read from the same data as ``result`` (``frame`` or ``store``).
+    """
+    crit = result.criterion
+    if frame is not None:
+        tidy = frame.lazy()
+    else:
+        tidy, _ = api.tidy_for(crit, store or Store(), as_of=as_of, source=result.source)
+    whole = (result.periods[0].start, result.periods[0].end) if crit.window == 0 else None
+    full = shares.series(tidy, crit, whole)
+    months = [p.end for p in result.periods]
+    names = _chart_areas(result, kommuner)
+    found = (
+        full.filter(pl.col("maaned").is_in(months) & pl.col("kommune").is_in(names))
+        .select("kommune", "maaned", "share_pct")
+        .collect()
+    )
+    value = {(k, m): s for k, m, s in found.iter_rows()}
+    columns: dict[str, list[float | None]] = {n: [value.get((n, m)) for m in months] for n in names}
+    columns[TOP10] = _top10(full, crit, months)
+    kept = {name: vals for name, vals in columns.items() if any(v is not None for v in vals)}
+    labels = [p.human() for p in result.periods]
+    return pl.DataFrame(
+        {"period": labels, **kept},
+        schema={"period": pl.String, **dict.fromkeys(kept, pl.Float64)},
+    )
+
+
+def _top10(full: pl.LazyFrame, crit: Criterion, months: list[int]) -> list[float | None]:
+    top = shares.top10_mean(full, crit).filter(pl.col("top10_n") == 10).collect()
+    by_month = dict(zip(top["maaned"].to_list(), top["top10_pct"].to_list(), strict=True))
+    return [by_month.get(m) for m in months]
+
+
+def workbook_data(
+    criteria_ids: list[str],
+    *,
+    store: Store | None = None,
+    frame: pl.LazyFrame | pl.DataFrame | None = None,
+    kommuner: list[str] | None = None,
+    period: Period | None = None,
+    as_of: dt.datetime | None = None,
+    source: str = "auto",
+    criteria: dict[str, Criterion] | None = None,
+) -> ReportData:
+    """The results, chart series and provenance for a workbook of ``criteria_ids``.
+
+    Each criterion is computed as :func:`fleksmon.api.compute` does (the report's
+    default columns, or ``period``). ``frame`` takes tidy aggregate rows instead
+    of a store; then there are no batches to list.
+    """
+    if frame is None:
+        store = store or Store()
+    sections = []
+    for cid in criteria_ids:
+        result = api.compute(
+            cid,
+            kommuner=kommuner,
+            period=period,
+            store=store,
+            frame=frame,
+            as_of=as_of,
+            source=source,
+            criteria=criteria,
+        )
+        chart = chart_series(result, store=store, frame=frame, kommuner=kommuner, as_of=as_of)
+        sections.append(Section(result, chart))
+    if frame is not None or store is None:
+        return ReportData(sections, as_of=as_of)
+    return ReportData(sections, store.batches(as_of), str(store.root.resolve()), as_of)
