@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import datetime as dt
 
+    from fleksmon.api import Result
     from fleksmon.criteria import Criterion
     from fleksmon.periods import Period
     from fleksmon.store import Store
@@ -42,15 +43,18 @@ def criteria_arg(targets: Path | None) -> dict[str, Criterion]:
 
 
 def criteria_to_show(
-    criterion: str | None, store: Store, as_of: dt.datetime | None, table: dict[str, Criterion]
+    criterion: list[str] | None,
+    store: Store,
+    as_of: dt.datetime | None,
+    table: dict[str, Criterion],
 ) -> list[str]:
-    """The criterion asked for, or every criterion the store has data for."""
+    """The criteria asked for, or every criterion the store has data for."""
     from fleksmon.api import available_criteria
     from fleksmon.criteria import get_criterion
     from fleksmon.errors import FleksmonError
 
     if criterion:
-        return [get_criterion(criterion, table).id]
+        return list(dict.fromkeys(get_criterion(c, table).id for c in criterion))
     found = available_criteria(store, as_of, table)
     if not found:
         raise FleksmonError(
@@ -58,3 +62,35 @@ def criteria_to_show(
             "load extracts first with 'fleksmon ingest FILE'",
         )
     return found
+
+
+def results(
+    latest_only: bool,
+    criterion: list[str] | None,
+    kommune: list[str] | None,
+    period: str | None,
+    store: Path | None,
+    as_of: str | None,
+    source: str,
+    targets: Path | None,
+) -> list[Result]:
+    """Compute every selected criterion from the shared options (``gap`` if latest_only)."""
+    from fleksmon import api
+
+    table = criteria_arg(targets)
+    the_store = open_store(store)
+    when = as_of_arg(as_of)
+    wanted = period_arg(period)
+    return [
+        api.compute(
+            cid,
+            kommuner=kommune,
+            period=wanted,
+            store=the_store,
+            as_of=when,
+            source=source,
+            latest_only=latest_only,
+            criteria=table,
+        )
+        for cid in criteria_to_show(criterion, the_store, when, table)
+    ]

@@ -36,24 +36,9 @@ def compute(
 
     Example: fleksmon compute --criterion 1 --period 2019M04..2019M09 --format json
     """
-    from fleksmon import api
-    from fleksmon.cli import common
+    from fleksmon.cli.common import results as run
     from fleksmon.cli.output import emit
     from fleksmon.render.table import series_table
 
-    table = common.criteria_arg(targets)
-    the_store = common.open_store(store)
-    when = common.as_of_arg(as_of)
-    results = [
-        api.compute(
-            cid,
-            kommuner=kommune,
-            period=common.period_arg(period),
-            store=the_store,
-            as_of=when,
-            source=source.value,
-            criteria=table,
-        )
-        for cid in common.criteria_to_show(criterion, the_store, when, table)
-    ]
+    results = run(False, criterion, kommune, period, store, as_of, source.value, targets)
     emit(results, fmt, output, bom=bom, table=series_table)

@@ -9,8 +9,8 @@ import typer
 
 from fleksmon.cli.options import (
     OUTPUT,
-    SELECT,
     AsOfOpt,
+    CriterionOpt,
     KommuneOpt,
     PeriodOpt,
     SourceOpt,
@@ -19,15 +19,6 @@ from fleksmon.cli.options import (
 )
 from fleksmon.cli.options import Source as SourceEnum
 
-CriteriaOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--criterion",
-        "-c",
-        help="K1, K2, K3, R1 or R2 (or 1, 2, 3); repeat for several; default: all with data.",
-        rich_help_panel=SELECT,
-    ),
-]
 TemplateOpt = Annotated[
     Path | None,
     typer.Option(
@@ -41,7 +32,7 @@ TemplateOpt = Annotated[
 
 def export(
     output: Annotated[Path, typer.Argument(help="The .xlsx file to write.", show_default=False)],
-    criterion: CriteriaOpt = None,
+    criterion: CriterionOpt = None,
     kommune: KommuneOpt = None,
     period: PeriodOpt = None,
     store: StoreOpt = None,
@@ -75,10 +66,8 @@ def export(
     table = common.criteria_arg(targets)
     the_store = common.open_store(store)
     when = common.as_of_arg(as_of)
-    asked: list[str | None] = [*criterion] if criterion else [None]
-    ids = [cid for c in asked for cid in common.criteria_to_show(c, the_store, when, table)]
     data = report.workbook_data(
-        list(dict.fromkeys(ids)),
+        common.criteria_to_show(criterion, the_store, when, table),
         store=the_store,
         kommuner=kommune,
         period=common.period_arg(period),

@@ -43,26 +43,11 @@ def gap(
 
     Example: fleksmon gap --criterion 3 --kommune Viborg --format csv
     """
-    from fleksmon import api
-    from fleksmon.cli import common
+    from fleksmon.cli.common import results as run
     from fleksmon.cli.output import emit
     from fleksmon.render.table import gap_table
 
-    table = common.criteria_arg(targets)
-    the_store = common.open_store(store)
-    when = common.as_of_arg(as_of)
-    results = [
-        api.gap(
-            cid,
-            kommuner=kommune,
-            period=common.period_arg(period),
-            store=the_store,
-            as_of=when,
-            source=source.value,
-            criteria=table,
-        )
-        for cid in common.criteria_to_show(criterion, the_store, when, table)
-    ]
+    results = run(True, criterion, kommune, period, store, as_of, source.value, targets)
     emit(results, fmt, output, bom=bom, table=gap_table)
     if fail_on_gap and any(r.records["met"].eq(False).any() for r in results):
         raise typer.Exit(1)

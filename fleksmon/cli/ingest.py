@@ -17,7 +17,7 @@ def ingest(
         typer.Option(
             "--kind",
             help="aggregate, ly-forloeb, ly-maaneder, fleksjob-timer or ressourceforloeb "
-            "[default: from the columns].",
+            "\\[default: from the columns].",
             rich_help_panel=DATA,
         ),
     ] = None,

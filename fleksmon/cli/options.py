@@ -30,11 +30,11 @@ class Source(StrEnum):
 
 
 CriterionOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--criterion",
         "-c",
-        help="K1, K2, K3, R1 or R2 (or 1, 2, 3); default: every criterion with data.",
+        help="K1, K2, K3, R1 or R2 (or 1, 2, 3); repeat for several; default: all with data.",
         rich_help_panel=SELECT,
     ),
 ]

@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from fleksmon.errors import FleksmonError
-from fleksmon.render.table import MET, NONE, area_rank, ordered
+from fleksmon.render.table import MET, NONE, area_rank, area_rows
 from fleksmon.report import ReportData, Section
 
 PCT, COUNT, PP = "0%", "#,##0", "0"
@@ -98,16 +98,7 @@ def _gap(row: dict[str, Any]) -> list[tuple[Any, str | None]]:
 
 
 def _table_rows(section: Section) -> list[dict[str, Any]]:
-    result = section.result
-    latest = result.periods[-1].code()
-    by_area: dict[str, dict[str, Any]] = {}
-    for rec in result.records.to_dicts():
-        entry = by_area.setdefault(rec["kommune"], {"kommune": rec["kommune"], "series": {}})
-        entry["series"][rec["period"]] = rec["share_pct"]
-        entry["baseline_pct"] = rec["baseline_pct"]
-        if rec["period"] == latest:
-            entry.update(rec)
-    return ordered(list(by_area.values()), result.criterion.direction != "lower")
+    return area_rows(section.result)
 
 
 def _row_cells(section: Section, row: dict[str, Any]) -> list[tuple[Any, str | None]]:

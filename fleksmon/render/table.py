@@ -46,6 +46,20 @@ def ordered(rows: list[dict[str, Any]], descending: bool) -> list[dict[str, Any]
     return sorted(rows, key=key)
 
 
+def area_rows(result: Result) -> list[dict[str, Any]]:
+    """One row per area: the latest record plus ``series`` (share by period code),
+    in report order (best share first, Hele landet last)."""
+    latest = result.periods[-1].code()
+    by_area: dict[str, dict[str, Any]] = {}
+    for rec in result.records.to_dicts():
+        entry = by_area.setdefault(rec["kommune"], {"kommune": rec["kommune"], "series": {}})
+        entry["series"][rec["period"]] = rec["share_pct"]
+        entry["baseline_pct"] = rec["baseline_pct"]
+        if rec["period"] == latest:
+            entry.update(rec)
+    return ordered(list(by_area.values()), result.criterion.direction != "lower")
+
+
 def _gap_cells(row: dict[str, Any]) -> tuple[str, str]:
     if row.get("met"):
         return MET, MET
@@ -68,14 +82,6 @@ def series_table(result: Result) -> Table:
     """Baseline, the monthly (or window) shares, the latest counts and the gap."""
     crit = result.criterion
     periods = [p.code() for p in result.periods]
-    latest = periods[-1]
-    by_area: dict[str, dict[str, Any]] = {}
-    for rec in result.records.to_dicts():
-        entry = by_area.setdefault(rec["kommune"], {"kommune": rec["kommune"], "series": {}})
-        entry["series"][rec["period"]] = rec["share_pct"]
-        entry["baseline_pct"] = rec["baseline_pct"]
-        if rec["period"] == latest:
-            entry.update(rec)
     table = Table(
         title=f"{crit.id}: {crit.name} (mål {crit.target_pct:g}%)",
         caption=crit.statement,
@@ -103,8 +109,7 @@ def series_table(result: Result) -> Table:
             *_gap_cells(row),
         ]
 
-    rows = ordered(list(by_area.values()), crit.direction != "lower")
-    _add_rows(table, rows, make)
+    _add_rows(table, area_rows(result), make)
     return table
 
 

@@ -1,0 +1,48 @@
+"""Docs are a contract: the CLI reference is generated from --help, the README runs."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_cli_reference_is_current() -> None:
+    from fleksmon.cli.reference import render
+
+    committed = (ROOT / "docs" / "cli-reference.md").read_text("utf-8")
+    assert committed == render(), "run: python -m fleksmon.cli.reference > docs/cli-reference.md"
+
+
+def _quick_start_commands() -> list[list[str]]:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"```sh\n(.+?)\n```", readme, re.S)
+    assert block is not None
+    steps = [s.strip() for s in block.group(1).split("&&")]
+    return [shlex.split(s)[1:] for s in steps if s.startswith("fleksmon ")]
+
+
+def test_readme_quick_start_runs(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import glob
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("FLEKSMON_KEY", "readme-test-key")
+    commands = _quick_start_commands()
+    assert [c[0] for c in commands] == ["ingest", "gap"]
+    store = str(tmp_path / "demo-store")
+    for args in commands:
+        expanded: list[str] = []
+        for a in args:
+            expanded += sorted(glob.glob(a)) if "*" in a else [a]
+        expanded = [store if a == "demo-store" else a for a in expanded]
+        result = cli(*expanded)
+        assert result.exit_code == 0, result.stderr
+    assert "Gentofte" in result.stdout and "89%" in result.stdout
