@@ -93,6 +93,7 @@ def _person_tidy(store: Store, crit: Criterion, as_of: dt.datetime | None) -> pl
     lo, hi = span.collect().row(0)
     if lo is None:
         return None
+    present = _coverage(present)
     grid = present.join(
         pl.LazyFrame({"maaned": pl.int_range(lo, hi + 1, eager=True).cast(pl.Int32)}),
         how="cross",
@@ -120,6 +121,20 @@ def _person_tidy(store: Store, crit: Criterion, as_of: dt.datetime | None) -> pl
             pl.col("vaerdi").cast(pl.Float64),
         )
     )
+
+
+NATIONAL_COVERAGE = 88
+"""Person-level data covering at least this many kommuner is taken as a national
+extract: kommuner without persons in it count as zero (so Hele landet and regions
+can be summed)."""
+
+
+def _coverage(present: pl.LazyFrame) -> pl.LazyFrame:
+    codes = present.collect()
+    if codes.height < NATIONAL_COVERAGE:
+        return codes.lazy()
+    every = [int(a.code) for a in areas.kommuner() if a.code]
+    return pl.LazyFrame({"kommune_kode": every}, schema={"kommune_kode": pl.Int16})
 
 
 def tidy_for(

@@ -45,4 +45,7 @@ def test_readme_quick_start_runs(
         expanded = [store if a == "demo-store" else a for a in expanded]
         result = cli(*expanded)
         assert result.exit_code == 0, result.stderr
-    assert "Gentofte" in result.stdout and "89%" in result.stdout
+    assert "K1: Andel i fleksjob, Sep. 2019" in result.stdout
+    assert "K2: " in result.stdout and "K3: " in result.stdout
+    viborg = [line for line in result.stdout.splitlines() if line.startswith("│ Viborg")]
+    assert [c.strip() for c in viborg[0].split("│")[1:6]] == ["Viborg", "88%", "90%", "2", "49"]

@@ -67,17 +67,13 @@ def main_options(
 
 
 def _register() -> None:
-    from fleksmon.cli import compute, export, gap, ingest, store_cmd
+    from fleksmon.cli import compute, export, gap, ingest, store_cmd, synth
 
     app.command("ingest")(ingest.ingest)
     app.command("compute")(compute.compute)
     app.command("gap")(gap.gap)
     app.command("store")(store_cmd.store)
     app.command("export")(export.export)
-    try:
-        from fleksmon.cli import synth
-    except ImportError:
-        return
     app.command("synth")(synth.synth)
 
 

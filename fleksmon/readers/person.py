@@ -1,0 +1,546 @@
+"""Read person-level extracts (CSV, xlsx, Parquet) into the stored person schemas.
+
+The kinds and their columns are :data:`fleksmon.schema.PERSON_KINDS`. Cells are
+read as text and parsed explicitly and vectorized (each distinct date, period
+and kommune once); person identifiers are pseudonymized on the way in
+(:mod:`fleksmon.pseudonym`). Every input problem is one
+:class:`~fleksmon.errors.FleksmonError` naming the file, row, column and fix;
+the offending identifier is never echoed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from fleksmon.areas import suggest, try_area
+from fleksmon.errors import FleksmonError
+from fleksmon.numbers import is_missing_expr, number_expr
+from fleksmon.periods import try_parse_period
+from fleksmon.pseudonym import pseudonymize
+from fleksmon.schema import PERSON_KINDS
+
+MAX_MONTH_HOURS_CENT = 74_400
+"""744 hours (31 days of 24 hours): more in one month is absurd."""
+
+_ROW = "_row"
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "person": ("person", "cpr", "cprnr", "cpr_nr", "cpr_nummer", "id", "borger", "person_id",
+               "personid", "pnr"),
+    "kommune": ("kommune", "kommune_kode", "kommunekode", "kommunenr", "kommunenavn", "kom",
+                "jobcenter", "omraade"),
+    "start": ("start", "startdato", "start_dato", "fra", "fra_dato", "begin"),
+    "slut": ("slut", "slutdato", "slut_dato", "end", "end_date", "til", "til_dato"),
+    "periode": ("periode", "maaned", "month", "period", "md"),
+    "timer": ("timer", "hours", "timer_i_alt", "antal_timer"),
+    "timer_cent": ("timer_cent",),
+    "loentimer": ("loentimer", "loen_timer"),
+    "loentimer_cent": ("loentimer_cent",),
+    "praktik_loentilskud": ("praktik_loentilskud", "praktik", "loentilskud"),
+    "fleksjob": ("fleksjob",),
+    "su": ("su", "uddannelse"),
+    "beskaeftigelsesgrad": ("beskaeftigelsesgrad", "grad"),
+}  # fmt: skip
+"""Canonical column → accepted header names (folded: lower case, æøå spelled out)."""
+
+NEEDS: dict[str, tuple[str, ...]] = {
+    "ly-forloeb": ("person", "kommune", "start", "slut"),
+    "ly-maaneder": ("person", "kommune", "periode"),
+    "fleksjob-timer": ("person", "kommune", "periode", "timer"),
+    "ressourceforloeb": ("person", "kommune", "periode", "praktik_loentilskud", "loentimer",
+                         "fleksjob", "su", "beskaeftigelsesgrad"),
+}  # fmt: skip
+"""Columns (canonical names) each kind needs."""
+
+_TRUE = ("1", "ja", "j", "true", "sand", "yes", "x")
+_FALSE = ("0", "nej", "n", "false", "falsk", "no")
+
+
+@dataclass
+class PersonResult:
+    """A read person-level extract: ``frame`` in the ``PERSON_KINDS[kind]`` schema."""
+
+    frame: pl.DataFrame
+    kind: str
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0
+
+
+def fold_header(name: str) -> str:
+    """A header folded for alias matching: ``"Løntimer "`` → ``"loentimer"``."""
+    t = name.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    t = unicodedata.normalize("NFKD", t)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "_", t).strip("_")
+
+
+_LOOKUP = {alias: canon for canon, names in ALIASES.items() for alias in names}
+
+
+def _fail(source: str, row: int | None, column: str, what: str, fix: str) -> FleksmonError:
+    where = f"row {row}, column {column!r}" if row is not None else f"column {column!r}"
+    return FleksmonError(f"{source}: {where}: {what}", fix)
+
+
+def _first_row(frame: pl.DataFrame, mask: pl.Series | pl.Expr) -> int:
+    return int(frame.filter(mask).get_column(_ROW)[0])
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decode(raw: bytes) -> bytes:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:]
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252").encode("utf-8")
+    return raw
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    raw = _decode(path.read_bytes())
+    header = raw[: raw.find(b"\n")] if b"\n" in raw else raw
+    counts = {sep: header.count(sep.encode()) for sep in (";", "\t", ",")}
+    separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
+    try:
+        frame = pl.read_csv(raw, separator=separator, infer_schema=False)
+    except pl.exceptions.ComputeError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "unreadable CSV"
+        raise FleksmonError(
+            f"{path.name}: cannot read the CSV file ({first})",
+            "save it as CSV with one header row and ';' or ',' between columns",
+        ) from None
+    return frame.with_row_index(_ROW, offset=2).with_columns(pl.col(_ROW).cast(pl.Int64))
+
+
+def _read_xlsx(path: Path) -> pl.DataFrame:
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    top = reader.load_sheet(0, header_row=None, n_rows=30, dtypes="string").to_polars()
+    header_at = None
+    for i, values in enumerate(top.iter_rows()):
+        known = sum(1 for v in values if v is not None and fold_header(str(v)) in _LOOKUP)
+        if known >= 2:
+            header_at = i
+            break
+    if header_at is None:
+        raise FleksmonError(
+            f"{path.name}: no header row with person-level columns in the first 30 rows",
+            "put a header row with person, kommune and periode (or start, slut) above the data",
+        )
+    frame = reader.load_sheet(0, header_row=header_at, dtypes="string").to_polars()
+    return frame.with_row_index(_ROW, offset=header_at + 2).with_columns(
+        pl.col(_ROW).cast(pl.Int64)
+    )
+
+
+def _read_raw(path: Path) -> pl.DataFrame:
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise FleksmonError(f"{path}: no such file", "check the path")
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix == ".parquet":
+        return (
+            pl.read_parquet(path)
+            .with_row_index(_ROW, offset=1)
+            .with_columns(pl.col(_ROW).cast(pl.Int64))
+        )
+    raise FleksmonError(
+        f"{path.name}: unknown file type {suffix!r}", "give a .csv, .xlsx or .parquet file"
+    )
+
+
+def _canonical(frame: pl.DataFrame, source: str) -> pl.DataFrame:
+    renames: dict[str, str] = {}
+    for name in frame.columns:
+        if name == _ROW:
+            continue
+        canon = _LOOKUP.get(fold_header(name))
+        if canon is None:
+            continue
+        if canon in renames.values():
+            raise _fail(
+                source, None, name, f"a second column for {canon!r}", "keep one of the two columns"
+            )
+        renames[name] = canon
+    return frame.select([_ROW, *renames]).rename(renames)
+
+
+def detect_kind(columns: list[str]) -> str | None:
+    """The person-level kind a set of canonical columns belongs to, or ``None``."""
+    cols = set(columns)
+    if cols & {"praktik_loentilskud", "su", "beskaeftigelsesgrad"}:
+        return "ressourceforloeb"
+    if cols & {"timer", "timer_cent"} or ("loentimer" in cols and "periode" in cols):
+        return "fleksjob-timer"
+    if "start" in cols:
+        return "ly-forloeb"
+    if "periode" in cols:
+        return "ly-maaneder"
+    return None
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _text(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.String).str.replace_all("\u00a0", " ").str.strip_chars()
+
+
+def _parse_unique(
+    frame: pl.DataFrame, column: str, parsed: pl.Series, unique: pl.Series, dtype: pl.DataType
+) -> pl.Series:
+    return (
+        frame.get_column(column)
+        .cast(pl.String)
+        .str.strip_chars()
+        .replace_strict(unique, parsed, default=None, return_dtype=dtype)
+    )
+
+
+def _kommune(frame: pl.DataFrame, source: str) -> pl.Series:
+    text = frame.select(_text("kommune")).to_series()
+    if text.is_null().any():
+        row = _first_row(frame, text.is_null())
+        raise _fail(source, row, "kommune", "kommune is empty", "give a kommune name or DST code")
+    unique = text.unique()
+    codes: list[int] = []
+    for value in unique.to_list():
+        area = try_area(value)
+        if area is None or area.kind != "kommune" or area.code is None:
+            row = _first_row(frame, text == value)
+            close = suggest(value)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise _fail(
+                source,
+                row,
+                "kommune",
+                f"unknown kommune {value!r}",
+                hint + "give one of the 98 kommuner by name or DST code",
+            )
+        codes.append(int(area.code))
+    return text.replace_strict(unique, pl.Series(codes, dtype=pl.Int16), return_dtype=pl.Int16)
+
+
+def _date_expr(s: pl.Expr) -> pl.Expr:
+    serial = s.str.extract(r"^(\d{5})(?:\.0+)?$").cast(pl.Int64)
+    return pl.coalesce(
+        s.str.strptime(pl.Date, "%d-%m-%Y", strict=False),
+        s.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
+        s.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
+        s.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        s.str.extract(r"^(\d{4}-\d{2}-\d{2})[ T]\d").str.strptime(
+            pl.Date, "%Y-%m-%d", strict=False
+        ),
+        pl.when(serial.is_between(1, 2_958_465)).then(
+            pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=serial)
+        ),
+    )
+
+
+def _dates(frame: pl.DataFrame, column: str, source: str, *, required: bool) -> pl.Series:
+    col = frame.get_column(column)
+    if col.dtype == pl.Date:
+        parsed_col = col
+    elif isinstance(col.dtype, pl.Datetime):
+        parsed_col = col.dt.date()
+    else:
+        unique = col.cast(pl.String).str.strip_chars().unique()
+        parsed = pl.select(
+            pl.when(is_missing_expr(pl.lit(unique)))
+            .then(None)
+            .otherwise(_date_expr(pl.lit(unique)))
+        ).to_series()
+        bad = unique.filter(
+            parsed.is_null() & ~pl.select(is_missing_expr(pl.lit(unique))).to_series()
+        )
+        if len(bad):
+            row = _first_row(frame, col.cast(pl.String).str.strip_chars().is_in(bad.implode()))
+            raise _fail(
+                source,
+                row,
+                column,
+                f"cannot read the date {bad[0]!r}",
+                "write dates as 31-08-2019, 31.08.2019 or 2019-08-31",
+            )
+        parsed_col = _parse_unique(frame, column, parsed, unique, pl.Date())
+    if required and parsed_col.is_null().any():
+        row = _first_row(frame, parsed_col.is_null())
+        raise _fail(source, row, column, "the date is empty", "every spell needs a start date")
+    return parsed_col.alias(column)
+
+
+def _months(frame: pl.DataFrame, source: str) -> pl.Series:
+    col = frame.get_column("periode")
+    if col.dtype == pl.Date or isinstance(col.dtype, pl.Datetime):
+        return (col.dt.year().cast(pl.Int32) * 12 + col.dt.month().cast(pl.Int32) - 1).alias(
+            "maaned"
+        )
+    if (
+        col.dtype.is_integer()
+        and col.null_count() == 0
+        and bool(col.is_between(23_880, 25_211).all())
+    ):
+        return col.cast(pl.Int32).alias("maaned")
+    text = col.cast(pl.String).str.strip_chars()
+    unique = text.unique()
+    months: list[int | None] = []
+    for value in unique.to_list():
+        period = try_parse_period(value) if value else None
+        if period is None or period.start != period.end:
+            row = _first_row(frame, text.is_null() if value is None else text == value)
+            what = (
+                "the month is empty"
+                if not value
+                else f"{value!r} is not a single month"
+                if period is not None
+                else f"cannot read the month {value!r}"
+            )
+            raise _fail(
+                source, row, "periode", what, "write months as 2019M11, 2019-11 or nov 2019"
+            )
+        months.append(period.start)
+    return text.replace_strict(
+        unique, pl.Series(months, dtype=pl.Int32), return_dtype=pl.Int32
+    ).alias("maaned")
+
+
+def _cent_expr(s: pl.Expr) -> pl.Expr:
+    """Danish hours text → integer hundredths, exactly (no float on the way)."""
+    negative = s.str.starts_with("-")
+    body = s.str.strip_prefix("-").str.strip_prefix("+").str.replace_all(" ", "")
+    canon = (
+        pl.when(body.str.contains(r"^\d{1,3}(\.\d{3})+(,\d+)?$"))
+        .then(body.str.replace_all(r"\.", "").str.replace(",", "."))
+        .when(body.str.contains(r"^\d+,\d*$"))
+        .then(body.str.replace(",", "."))
+        .when(body.str.contains(r"^\d+(\.\d*)?$"))
+        .then(body)
+        .when(body.str.contains(r"^[.,]\d+$"))
+        .then("0." + body.str.slice(1))
+    )
+    whole = canon.str.extract(r"^(\d+)").cast(pl.Int64)
+    frac3 = (canon.str.extract(r"\.(\d*)$").fill_null("") + "000").str.slice(0, 3).cast(pl.Int64)
+    cent = whole * 100 + frac3 // 10 + (frac3 % 10 >= 5).cast(pl.Int64)
+    return pl.when(negative).then(-cent).otherwise(cent)
+
+
+def _hours(frame: pl.DataFrame, column: str, source: str, *, in_cent: bool) -> pl.Series:
+    col = frame.get_column(column)
+    if col.dtype.is_integer():
+        cent = col.cast(pl.Int64) * (1 if in_cent else 100)
+    elif col.dtype.is_float():
+        cent = (col * (1 if in_cent else 100)).round(0).cast(pl.Int64)
+    else:
+        text = col.cast(pl.String).str.replace_all("\u00a0", " ").str.strip_chars()
+        unique = text.unique()
+        parsed = pl.select(_cent_expr(pl.lit(unique))).to_series()
+        if in_cent:
+            parsed = pl.select(pl.lit(unique).cast(pl.Int64, strict=False)).to_series()
+        bad = unique.filter(parsed.is_null())
+        if len(bad):
+            value = bad[0]
+            row = _first_row(frame, text.is_null() if value is None else text == value)
+            what = "hours are empty" if not value else f"cannot read the hours {value!r}"
+            raise _fail(
+                source, row, column, what, "write hours as 7,50 or 7.5 (decimal comma or point)"
+            )
+        cent = text.replace_strict(unique, parsed, return_dtype=pl.Int64)
+    if cent.is_null().any():
+        row = _first_row(frame, cent.is_null())
+        raise _fail(source, row, column, "hours are empty", "write 0 for a month without hours")
+    if (cent < 0).any():
+        row = _first_row(frame, cent < 0)
+        raise _fail(source, row, column, "hours are negative", "correct the hours (0 or more)")
+    if (cent > MAX_MONTH_HOURS_CENT).any():
+        row = _first_row(frame, cent > MAX_MONTH_HOURS_CENT)
+        raise _fail(
+            source,
+            row,
+            column,
+            "more than 744 hours in a month",
+            "give monthly hours (not yearly totals or minutes)",
+        )
+    return cent
+
+
+def _flags(frame: pl.DataFrame, column: str, source: str) -> pl.Series:
+    col = frame.get_column(column)
+    if col.dtype == pl.Boolean:
+        return col.fill_null(False)
+    text = col.cast(pl.String).str.strip_chars().str.to_lowercase()
+    known = text.is_null() | text.is_in(list(_TRUE + _FALSE + ("",)))
+    if not known.all():
+        row = _first_row(frame, ~known)
+        raise _fail(source, row, column, "expected 0 or 1", "write 1 (ja) or 0 (nej)")
+    return text.is_in(list(_TRUE)).fill_null(False)
+
+
+def _grade(frame: pl.DataFrame, source: str) -> pl.Series:
+    col = frame.get_column("beskaeftigelsesgrad")
+    value = (
+        col.cast(pl.Float64)
+        if col.dtype.is_numeric()
+        else frame.select(number_expr(pl.col("beskaeftigelsesgrad"))).to_series()
+    )
+    bad = value.is_null() | ~value.is_between(0, 100)
+    if bad.any():
+        row = _first_row(frame, bad)
+        raise _fail(
+            source,
+            row,
+            "beskaeftigelsesgrad",
+            "expected a number from 0 to 100",
+            "give a percentage",
+        )
+    return value
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_spells(frame: pl.DataFrame, source: str) -> None:
+    backwards = frame.get_column("slut") < frame.get_column("start")
+    if backwards.any():
+        row = _first_row(frame, backwards.fill_null(False))
+        raise _fail(source, row, "slut", "the spell ends before it starts", "correct start or slut")
+    ordered = frame.sort("person", "start", "slut", nulls_last=True)
+    prev_end = pl.col("slut").shift(1)
+    overlap = ordered.filter(
+        (pl.col("person") == pl.col("person").shift(1))
+        & (prev_end.is_null() | (pl.col("start") <= prev_end))
+    )
+    if overlap.height:
+        first = overlap.sort(_ROW).row(0, named=True)
+        raise _fail(
+            source,
+            int(first[_ROW]),
+            "start",
+            "the spell overlaps another spell of the same person",
+            "merge or correct the person's spells (a running spell must be the last one)",
+        )
+
+
+def _check_months(frame: pl.DataFrame, source: str, hours: str | None) -> list[str]:
+    aggs = [pl.col("kommune_kode").n_unique().alias("k"), pl.col(_ROW).min().alias("r"), pl.len()]
+    if hours is not None:
+        aggs.append(pl.col(hours).sum().alias("h"))
+    grouped = frame.group_by("person", "maaned").agg(aggs)
+    two = grouped.filter(pl.col("k") > 1)
+    if two.height:
+        raise _fail(
+            source,
+            int(two.get_column("r").min()),  # type: ignore[arg-type]
+            "kommune",
+            "the person is in two kommuner in the same month",
+            "give each person one kommune a month",
+        )
+    if hours is not None:
+        absurd = grouped.filter(pl.col("h") > MAX_MONTH_HOURS_CENT)
+        if absurd.height:
+            raise _fail(
+                source,
+                int(absurd.get_column("r").min()),  # type: ignore[arg-type]
+                hours.removesuffix("_cent"),
+                "the person's rows of this month add up to more than 744 hours",
+                "check for duplicated rows",
+            )
+        return []
+    dupes = grouped.filter(pl.col("len") > 1).height
+    return [f"{dupes} person-months appeared more than once and were counted once"] if dupes else []
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
+    """Read a person-level extract of ``kind`` (detected from the columns when ``None``).
+
+    Returns the frame in the ``PERSON_KINDS[kind]`` schema with pseudonymized
+    ``person``, the kind, warnings and the row count. Raises
+    :class:`FleksmonError` for any input problem.
+    """
+    source = path.name
+    if kind is not None and kind not in PERSON_KINDS:
+        raise FleksmonError(
+            f"unknown person-level kind {kind!r}", f"use one of {', '.join(PERSON_KINDS)}"
+        )
+    raw = _read_raw(path)
+    frame = _canonical(raw, source)
+    data_cols = [c for c in frame.columns if c != _ROW]
+    before = frame.height
+    frame = (
+        frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in data_cols))
+        if data_cols
+        else frame
+    )
+    warnings = [f"{before - frame.height} empty rows skipped"] if frame.height < before else []
+    found = [c for c in raw.columns if c != _ROW]
+    chosen = kind or detect_kind(data_cols)
+    if chosen is None:
+        raise FleksmonError(
+            f"{source}: cannot tell the kind of extract from the columns {', '.join(found)}",
+            "name the columns person, kommune and periode/timer or start/slut, or pass --kind",
+        )
+    if (
+        chosen == "fleksjob-timer"
+        and "timer" not in frame.columns
+        and "timer_cent" not in frame.columns
+    ):
+        frame = frame.rename({"loentimer": "timer"}) if "loentimer" in frame.columns else frame
+    for need in NEEDS[chosen]:
+        alt = f"{need}_cent"
+        if need not in frame.columns and alt not in frame.columns:
+            raise FleksmonError(
+                f"{source}: no {need!r} column for a {chosen} extract (found: {', '.join(found)})",
+                f"add the column or rename it; accepted names: {', '.join(ALIASES[need])}",
+            )
+
+    frame = pseudonymize(frame, key, column="person", source=source, row_column=_ROW)
+    columns: dict[str, pl.Series] = {
+        "person": frame.get_column("person"),
+        "kommune_kode": _kommune(frame, source),
+    }
+    if chosen == "ly-forloeb":
+        columns["start"] = _dates(frame, "start", source, required=True)
+        columns["slut"] = _dates(frame, "slut", source, required=False)
+    else:
+        columns["maaned"] = _months(frame, source)
+    if chosen == "fleksjob-timer":
+        name = "timer_cent" if "timer_cent" in frame.columns else "timer"
+        columns["timer_cent"] = _hours(frame, name, source, in_cent=name == "timer_cent")
+    if chosen == "ressourceforloeb":
+        name = "loentimer_cent" if "loentimer_cent" in frame.columns else "loentimer"
+        columns["loentimer_cent"] = _hours(frame, name, source, in_cent=name.endswith("_cent"))
+        for flag in ("praktik_loentilskud", "fleksjob", "su"):
+            columns[flag] = _flags(frame, flag, source)
+        columns["beskaeftigelsesgrad"] = _grade(frame, source)
+
+    schema = PERSON_KINDS[chosen]
+    parsed = pl.DataFrame({name: columns[name].alias(name) for name in schema}).with_columns(
+        frame.get_column(_ROW)
+    )
+    if chosen == "ly-forloeb":
+        _check_spells(parsed, source)
+    else:
+        hours = {"fleksjob-timer": "timer_cent", "ressourceforloeb": "loentimer_cent"}.get(chosen)
+        warnings += _check_months(parsed, source, hours)
+        if chosen == "ly-maaneder":
+            parsed = parsed.unique(["person", "maaned"], keep="first", maintain_order=True)
+    out = parsed.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+    return PersonResult(frame=out, kind=chosen, warnings=warnings, rows=out.height)
+
+
+__all__ = ["ALIASES", "NEEDS", "PersonResult", "detect_kind", "fold_header", "read_person"]

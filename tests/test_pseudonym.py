@@ -1,0 +1,77 @@
+"""CPR pseudonymization: keyed, stable, validated, and never echoing a CPR number."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from fleksmon.errors import FleksmonError
+from fleksmon.pseudonym import KEY_ENV, load_key, pseudonym, pseudonymize
+
+
+def test_key_file_created_once_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    path = tmp_path / "sub" / "key"
+    key = load_key(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(key) == 64
+    assert load_key(path) == key
+
+
+def test_environment_key_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEY_ENV, "hemmelig")
+    assert load_key(tmp_path / "key") == b"hemmelig"
+    assert not (tmp_path / "key").exists()
+
+
+def test_same_person_same_pseudonym_per_key() -> None:
+    a = pseudonym("010190-1234", b"k1")
+    assert a == pseudonym("0101901234", b"k1") == pseudonym(" 010190-1234 ", b"k1")
+    assert a != pseudonym("010190-1234", b"k2")
+    assert len(a) == 16
+    assert all(c in "0123456789abcdef" for c in a)
+
+
+def test_vectorized_matches_single_and_hashes_opaque_ids() -> None:
+    frame = pl.DataFrame({"person": ["010190-1234", "borger-7", "010190-1234", "A17"]})
+    out = pseudonymize(frame, b"k")
+    assert out.get_column("person").to_list() == [
+        pseudonym("010190-1234", b"k"),
+        pseudonym("borger-7", b"k"),
+        pseudonym("010190-1234", b"k"),
+        pseudonym("A17", b"k"),
+    ]
+    assert "borger-7" not in out.get_column("person").to_list()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "320190-1234",  # day 32
+        "311190-1234",  # 31 November
+        "290219-1234",  # 29 Feb in a non-leap year
+        "0013901234",  # month 13 (ten digits)
+        "010190123",  # nine digits: a digit missing
+        "01019012345",  # eleven digits
+        "010190-123",  # dash form, a digit missing
+        "",
+    ],
+)
+def test_invalid_cpr_names_row_but_not_the_number(bad: str) -> None:
+    frame = pl.DataFrame({"person": ["010190-1234", "ok-id", bad], "_row": [2, 3, 4]})
+    with pytest.raises(FleksmonError) as err:
+        pseudonymize(frame, b"k", source="udtraek.csv", row_column="_row")
+    text = err.value.line()
+    assert "udtraek.csv" in text
+    assert "row 4" in text
+    if bad:
+        assert bad not in text
+    assert "010190" not in text
+
+
+def test_leap_day_cpr_is_valid() -> None:
+    out = pseudonymize(pl.DataFrame({"person": ["290200-1234", "290296-4321"]}), b"k")
+    assert out.height == 2
