@@ -64,9 +64,7 @@ def _person_tidy(store: Store, crit: Criterion, as_of: dt.datetime | None) -> pl
         panel = store.scan("fleksjob-timer", as_of)
         if panel is None:
             return None
-        from fleksmon.measures.k3 import k3_monthly
-
-        wide = k3_monthly(panel)
+        wide = _k3_partitioned(panel)
         measures = ["k3_population", "k3_progression"]
         span = panel.select(pl.col("maaned").min().alias("lo"), pl.col("maaned").max().alias("hi"))
         present = panel.select("kommune_kode").unique()
@@ -75,11 +73,13 @@ def _person_tidy(store: Store, crit: Criterion, as_of: dt.datetime | None) -> pl
 
         spells = store.scan("ly-forloeb", as_of)
         months = store.scan("ly-maaneder", as_of)
-        parts = [s for s in (spells, months and spells_from_months(months)) if s is not None]
-        if not parts:
+        built = spells_from_months(months) if months is not None else None
+        every = [s for s in (spells, built) if s is not None]
+        if not every:
             return None
-        all_spells = pl.concat(parts, how="vertical_relaxed")
-        wide = k2_monthly(all_spells)
+        all_spells = pl.concat(every, how="vertical_relaxed")
+        known = [s for s in (spells, _known_start(built, months)) if s is not None]
+        wide = k2_monthly(pl.concat(known, how="vertical_relaxed"))
         measures = ["ly_afsluttet", "ly_afsluttet_under_6m", "ly_krydser_6m"]
         start_m = pl.col("start").dt.year() * 12 + pl.col("start").dt.month() - 1
         end_m = pl.col("slut").dt.year() * 12 + pl.col("slut").dt.month() - 1
@@ -121,6 +121,53 @@ def _person_tidy(store: Store, crit: Criterion, as_of: dt.datetime | None) -> pl
             pl.col("vaerdi").cast(pl.Float64),
         )
     )
+
+
+def _known_start(spells: pl.LazyFrame | None, months: pl.LazyFrame | None) -> pl.LazyFrame | None:
+    """Spells built from benefit months, less those running in the data's first month:
+    their start, and so their duration, is unknown."""
+    if spells is None or months is None:
+        return spells
+    first = months.select(pl.col("maaned").min()).collect().item()
+    return spells.filter(pl.col("start") > month_date(int(first)))
+
+
+def _k2_censored_note(store: Store, as_of: dt.datetime | None) -> list[str]:
+    months = store.scan("ly-maaneder", as_of)
+    if months is None:
+        return []
+    from fleksmon.measures.k2 import spells_from_months
+
+    first = months.select(pl.col("maaned").min()).collect().item()
+    count = (
+        spells_from_months(months)
+        .filter(pl.col("start") == month_date(int(first)))
+        .select(pl.len())
+        .collect()
+        .item()
+    )
+    return [
+        f"{count} ledighedsydelse spells already running in {month_human(int(first))} "
+        "(the first month of the benefit records) are left out: their start is unknown."
+    ]
+
+
+PART_ROWS = 20_000_000
+"""Above this many rows the K3 panel is computed in person-disjoint parts (hash of
+``person``), one at a time, so peak memory stays that of one part."""
+
+
+def _k3_partitioned(panel: pl.LazyFrame) -> pl.LazyFrame:
+    """K3 monthly counts; a large panel is split by a hash of the person."""
+    from fleksmon.measures.k3 import k3_monthly, k3_monthly_parts
+
+    rows, first = panel.select(pl.len(), pl.col("maaned").min()).collect().row(0)
+    parts = -(-int(rows) // PART_ROWS)
+    if parts <= 1:
+        return k3_monthly(panel)
+    bucket = pl.col("person").hash(seed=0) % parts
+    pieces = (panel.filter(bucket == i) for i in range(parts))
+    return k3_monthly_parts(pieces, first_month=int(first), engine="streaming").lazy()
 
 
 NATIONAL_COVERAGE = 88
@@ -230,7 +277,21 @@ def compute(
         notes.extend(_provisional_note(store or Store(), as_of, months[-1]))
     if used == "person" and crit.id == "K3" and frame is None:
         notes.append(_censored_note(store or Store(), as_of))
+    if used == "person" and crit.id == "K2" and frame is None:
+        notes.extend(_k2_censored_note(store or Store(), as_of))
+    if used == "person" and frame is None and _has_aggregate(store or Store(), crit, as_of):
+        notes.append(
+            f"The store also holds aggregated {crit.id} figures; --source aggregate uses them."
+        )
     return Result(crit, records, periods, baseline, used, notes)
+
+
+def _has_aggregate(store: Store, crit: Criterion, as_of: dt.datetime | None) -> bool:
+    agg = store.scan("aggregate", as_of)
+    if agg is None:
+        return False
+    rows = agg.filter(pl.col("maaling").is_in(list(crit.population))).select(pl.len())
+    return bool(rows.collect().item())
 
 
 def _provisional_note(store: Store, as_of: dt.datetime | None, latest: int) -> list[str]:

@@ -110,8 +110,13 @@ def ingest(
     labels: Mapping[str, str] | None = None,
     key: Callable[[], bytes] | None = None,
     progress: Callable[[Path], None] | None = None,
+    done: Callable[[], None] | None = None,
 ) -> list[FileReport]:
-    """Read every file, then commit them in one atomic step; a bad file stores nothing."""
+    """Read every file, then commit them in one atomic step; a bad file stores nothing.
+
+    ``progress`` is called before each file is read and ``done`` after each step
+    (every file, then the commit), for a progress bar.
+    """
     pendings: list[Pending] = []
     reports: list[FileReport] = []
     for path in paths:
@@ -120,6 +125,8 @@ def ingest(
         pending, report = read_file(path, kind=kind, table=table, labels=labels, key=key)
         pendings.append(pending)
         reports.append(report)
+        if done is not None:
+            done()
     outcomes = store.commit(pendings)
     for report, outcome in zip(reports, outcomes, strict=True):
         report.batch = outcome.batch

@@ -220,3 +220,30 @@ def test_store_listing(cli: Run, k1_store: Store) -> None:
     rows = json.loads(result.stdout)
     assert [(r["kind"], r["rows"], r["sha256"]) for r in rows] == [("aggregate", 18, "k1")]
     assert cli("store", "-s", str(k1_store.root), "--check").exit_code == 0
+
+
+def test_source_choice_when_both_exist(
+    cli: Run, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fleksmon.periods import month_index
+    from fleksmon.synth import hours_panel, write_danish_csv
+    from tests.conftest import tidy
+
+    monkeypatch.setenv("FLEKSMON_KEY", "k")
+    panel = hours_panel(persons=2000, months=30, seed=2, start_month=month_index(2017, 1))
+    write_danish_csv(panel, tmp_path / "timer.csv")
+    m = month_index(2019, 6)
+    store.ingest(tidy([("Viborg", m, m, "k3_population", 100.0),
+                       ("Viborg", m, m, "k3_progression", 20.0)]),
+                 kind="aggregate", source=Path("agg"), sha256="agg")
+    assert cli("ingest", str(tmp_path / "timer.csv"), "-s", str(store.root)).exit_code == 0
+    auto = cli("gap", "-c", "3", "-k", "Viborg", "-s", str(store.root), "-f", "table")
+    assert "K3 from person-level data" in auto.stdout
+    assert "--source aggregate uses them" in auto.stdout
+    agg = cli("gap", "-c", "3", "-k", "Viborg", "-s", str(store.root), "--source", "aggregate",
+              "-f", "json")
+    assert json.loads(agg.stdout)[0]["hits"] == 20.0
+    person = json.loads(cli("gap", "-c", "3", "-k", "Viborg", "-s", str(store.root), "-f",
+                            "json").stdout)
+    library = api.gap("K3", kommuner=["Viborg"], store=store).records.to_dicts()
+    assert person == library

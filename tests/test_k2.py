@@ -4,6 +4,7 @@ spells built from benefit months, windows, and properties."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fleksmon.measures.k2 import k2_monthly, k2_windows, spells_from_months
-from fleksmon.periods import month_index
+from fleksmon.periods import month_index, parse_period
 from fleksmon.schema import PERSON_KINDS
 
 D = dt.date
@@ -181,3 +182,31 @@ def test_matches_reference_shares_in_range_and_order_free(
     assert all(0 <= under <= ended for ended, under, _ in got.values())
     shuffled = frame.sample(fraction=1.0, shuffle=True, seed=seed)
     assert monthly(shuffled.lazy()) == got
+
+
+def test_spells_running_when_benefit_records_begin_are_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fleksmon import api
+    from fleksmon.store import Store
+
+    monkeypatch.setenv("FLEKSMON_KEY", "k")
+    rows = ["person;kommune;periode"]
+    rows += [f"a;Viborg;2019M{m:02d}" for m in (1, 2)]  # running at the first month: unknown start
+    rows += [f"b;Viborg;2019M{m:02d}" for m in (2, 3)]  # starts Feb, ends Mar: under 6 months
+    rows += [f"c;Viborg;2019M{m:02d}" for m in range(2, 11)]  # Feb..Oct: 9 months
+    rows += ["d;Viborg;2019M12"]
+    path = tmp_path / "maaneder.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    from fleksmon.ingest import ingest
+
+    store = Store(tmp_path / "s")
+    ingest(store, [path])
+    result = api.compute("K2", store=store, period=parse_period("2019M03..2019M11"))
+    by_period = {r["period"]: r for r in result.records.to_dicts()}
+    assert by_period["2019M01..2019M03"]["population"] == 1.0
+    assert by_period["2019M01..2019M03"]["hits"] == 1.0
+    assert by_period["2019M09..2019M11"]["population"] == 1.0
+    assert by_period["2019M09..2019M11"]["hits"] == 0.0
+    assert by_period["2019M07..2019M09"]["crossings"] == 1.0
+    assert any("1 ledighedsydelse spells already running in Jan. 2019" in n for n in result.notes)

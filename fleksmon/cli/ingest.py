@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fleksmon.cli.options import DATA, StoreOpt, TargetsOpt
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 def ingest(
@@ -46,20 +49,49 @@ def ingest(
 
     labels = _labels(targets)
     the_store = common.open_store(store)
-    with err_console.status("Reading…") as status:
+    with _progress() as bar:
+        task = bar.add_task("Reading", total=len(files) + 1)
+
+        def step(path: Path) -> None:
+            bar.update(task, description=f"Reading {path.name}", advance=0)
+
         reports = run_ingest(
             the_store,
             files,
             kind=kind,
             table=table,
             labels=labels,
-            progress=lambda p: status.update(f"Reading {p.name}…"),
+            progress=step,
+            done=lambda: bar.advance(task),
         )
+        bar.update(task, description="Committed", completed=len(files) + 1)
     for report in reports:
         for warning in report.warnings:
             err_console.print(f"Warning: {report.path.name}: {warning}", markup=False)
         err_console.print(_describe(report), markup=False)
     err_console.print(f"Store: {the_store.root}", markup=False)
+
+
+def _progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from fleksmon.cli.output import err_console
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
 
 
 def _labels(targets: Path | None) -> dict[str, str] | None:

@@ -82,7 +82,7 @@ def emit(
         buffer = io.StringIO() if output is not None else None
         console = Console(
             file=buffer or sys.stdout,
-            width=_width() or (None if sys.stdout.isatty() else 120),
+            width=_width() or (None if sys.stdout.isatty() else 200),
             highlight=False,
             no_color=output is not None or not sys.stdout.isatty(),
         )

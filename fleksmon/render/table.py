@@ -87,7 +87,7 @@ def series_table(result: Result) -> Table:
         caption=crit.statement,
         title_justify="left",
     )
-    table.add_column("Område")
+    table.add_column("Område", no_wrap=True)
     base = result.baseline.human() if result.baseline else ""
     table.add_column(f"Baseline\n{base}", justify="right")
     for p in result.periods:
@@ -121,8 +121,8 @@ def gap_table(result: Result) -> Table:
         title=f"{crit.id}: {crit.name}, {period} (mål {crit.target_pct:g}%)",
         title_justify="left",
     )
+    table.add_column("Område", no_wrap=True)
     for name, justify in (
-        ("Område", "left"),
         ("Andel", "right"),
         ("Mål", "right"),
         ("%-point", "right"),
