@@ -18,5 +18,6 @@ class FleksmonError(Exception):
         """The whole error as one line (message, then the fix)."""
         text = self.message.rstrip(".") + "."
         if self.hint:
-            text += " " + self.hint.rstrip(".") + "."
+            hint = self.hint.rstrip(".")
+            text += " " + hint[:1].upper() + hint[1:] + "."
         return " ".join(text.split())

@@ -45,7 +45,7 @@ def test_bad_period_message() -> None:
     with pytest.raises(FleksmonError) as err:
         parse_period("2019M13")
     assert err.value.line() == (
-        "unknown period '2019M13'. write a month as 2019M11, 2019-11 or 'nov 2019', "
+        "unknown period '2019M13'. Write a month as 2019M11, 2019-11 or 'nov 2019', "
         "a quarter as 2018K3, or a range as 2019M09..2019M11."
     )
 

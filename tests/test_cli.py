@@ -151,26 +151,26 @@ def test_csv_bom(cli: Run, k1_store: Store) -> None:
         ),
         (
             ["gap", "-c", "1", "-p", "2019M13"],
-            "Error: unknown period '2019M13'. write a month as 2019M11, 2019-11 or 'nov 2019', "
+            "Error: unknown period '2019M13'. Write a month as 2019M11, 2019-11 or 'nov 2019', "
             "a quarter as 2018K3, or a range as 2019M09..2019M11.\n",
         ),
         (
             ["gap", "-c", "7"],
-            "Error: unknown criterion '7'. use one of K1, K2, K3, R1, R2 (or 1, 2, 3).\n",
+            "Error: unknown criterion '7'. Use one of K1, K2, K3, R1, R2 (or 1, 2, 3).\n",
         ),
         (
             ["gap", "-c", "1", "-p", "2017M01"],
-            "Error: no K1 data for 2017M01. the data covers 2019M09..2019M09; pick a period inside "
+            "Error: no K1 data for 2017M01. The data covers 2019M09..2019M09; pick a period inside "
             "it.\n",
         ),
         (
             ["gap", "-c", "1", "-k", "Aarhus"],
-            "Error: no K1 data for Aarhus in the selected period. check the kommune, or ingest an "
+            "Error: no K1 data for Aarhus in the selected period. Check the kommune, or ingest an "
             "extract that covers it.\n",
         ),
         (
             ["gap", "-c", "1", "--as-of", "yesterday"],
-            "Error: bad --as-of 'yesterday'. give a date as 2019-10-31 or a time as "
+            "Error: bad --as-of 'yesterday'. Give a date as 2019-10-31 or a time as "
             "2019-10-31T12:00.\n",
         ),
     ],
@@ -233,17 +233,32 @@ def test_source_choice_when_both_exist(
     panel = hours_panel(persons=2000, months=30, seed=2, start_month=month_index(2017, 1))
     write_danish_csv(panel, tmp_path / "timer.csv")
     m = month_index(2019, 6)
-    store.ingest(tidy([("Viborg", m, m, "k3_population", 100.0),
-                       ("Viborg", m, m, "k3_progression", 20.0)]),
-                 kind="aggregate", source=Path("agg"), sha256="agg")
+    store.ingest(
+        tidy([("Viborg", m, m, "k3_population", 100.0), ("Viborg", m, m, "k3_progression", 20.0)]),
+        kind="aggregate",
+        source=Path("agg"),
+        sha256="agg",
+    )
     assert cli("ingest", str(tmp_path / "timer.csv"), "-s", str(store.root)).exit_code == 0
     auto = cli("gap", "-c", "3", "-k", "Viborg", "-s", str(store.root), "-f", "table")
     assert "K3 from person-level data" in auto.stdout
     assert "--source aggregate uses them" in auto.stdout
-    agg = cli("gap", "-c", "3", "-k", "Viborg", "-s", str(store.root), "--source", "aggregate",
-              "-f", "json")
+    agg = cli(
+        "gap",
+        "-c",
+        "3",
+        "-k",
+        "Viborg",
+        "-s",
+        str(store.root),
+        "--source",
+        "aggregate",
+        "-f",
+        "json",
+    )
     assert json.loads(agg.stdout)[0]["hits"] == 20.0
-    person = json.loads(cli("gap", "-c", "3", "-k", "Viborg", "-s", str(store.root), "-f",
-                            "json").stdout)
+    person = json.loads(
+        cli("gap", "-c", "3", "-k", "Viborg", "-s", str(store.root), "-f", "json").stdout
+    )
     library = api.gap("K3", kommuner=["Viborg"], store=store).records.to_dicts()
     assert person == library

@@ -191,7 +191,7 @@ def test_cli_writes_and_says_so(cli: Run, k13_store: Store, tmp_path: Path) -> N
         ),
         (
             ["--template", "nope.xlsx"],
-            "Error: template nope.xlsx not found. pass an existing .xlsx file.\n",
+            "Error: template nope.xlsx not found. Pass an existing .xlsx file.\n",
         ),
     ],
 )
@@ -210,5 +210,5 @@ def test_cli_missing_folder_is_an_error(cli: Run, k13_store: Store, tmp_path: Pa
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: cannot write {out}: the folder {out.parent} does not exist. "
-        "create the folder first or pick another path.\n"
+        "Create the folder first or pick another path.\n"
     )

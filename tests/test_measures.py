@@ -190,7 +190,7 @@ def test_unknown_period_is_an_error(k1_frame: pl.DataFrame) -> None:
     with pytest.raises(FleksmonError) as err:
         api.gap("K1", frame=k1_frame, period=parse_period("2017M01"))
     assert err.value.line() == (
-        "no K1 data for 2017M01. the data covers 2019M09..2019M09; pick a period inside it."
+        "no K1 data for 2017M01. The data covers 2019M09..2019M09; pick a period inside it."
     )
 
 

@@ -109,6 +109,8 @@ def sniff_kind(path: Path) -> str:
     if suffix == ".json":
         return "aggregate"
     if suffix == ".parquet":
-        return _kind(path, list(pl.read_parquet_schema(path)))
+        from fleksmon.readers.person import read_parquet
+
+        return _kind(path, read_parquet(path, schema_only=True).columns)
     names = ROLE_NAMES["area"] | PERSON_NAMES
     return _kind(path, header_names(path, names))

@@ -122,9 +122,9 @@ def _read_csv(path: Path) -> pl.DataFrame:
 
 
 def _read_xlsx(path: Path) -> pl.DataFrame:
-    import fastexcel
+    from fleksmon.readers.tabular import open_workbook
 
-    reader = fastexcel.read_excel(str(path))
+    reader = open_workbook(path)
     top = reader.load_sheet(0, header_row=None, n_rows=30, dtypes="string").to_polars()
     header_at = None
     for i, values in enumerate(top.iter_rows()):
@@ -143,6 +143,20 @@ def _read_xlsx(path: Path) -> pl.DataFrame:
     )
 
 
+def read_parquet(path: Path, *, schema_only: bool = False) -> pl.DataFrame:
+    """A Parquet file (or an empty frame of its schema), or a one-line refusal."""
+    try:
+        if schema_only:
+            return pl.DataFrame(schema=pl.read_parquet_schema(path))
+        return pl.read_parquet(path)
+    except Exception as err:  # polars raises several error types for a bad file
+        reason = str(err).splitlines()[0]
+        raise FleksmonError(
+            f"{path.name}: not a readable Parquet file ({reason})",
+            "write it again, or give the extract as CSV",
+        ) from None
+
+
 def _read_raw(path: Path) -> pl.DataFrame:
     suffix = path.suffix.lower()
     if not path.exists():
@@ -153,7 +167,7 @@ def _read_raw(path: Path) -> pl.DataFrame:
         return _read_xlsx(path)
     if suffix == ".parquet":
         return (
-            pl.read_parquet(path)
+            read_parquet(path)
             .with_row_index(_ROW, offset=1)
             .with_columns(pl.col(_ROW).cast(pl.Int64))
         )

@@ -122,15 +122,21 @@ def _sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> Sheet | None
     return Sheet(path.name, head[: at + 1], body, at + 2)
 
 
-def read_xlsx(path: Path) -> Sheet:
-    """The first sheet of a workbook with a recognizable table, as a :class:`Sheet`."""
+def open_workbook(path: Path) -> fastexcel.ExcelReader:
+    """Open an .xlsx file, or refuse it in one line."""
     try:
-        reader = fastexcel.read_excel(path)
+        return fastexcel.read_excel(path)
     except Exception as err:  # fastexcel raises its own exception types
+        reason = str(err).splitlines()[0]
         raise FleksmonError(
-            f"{path.name}: not a readable .xlsx workbook ({err})",
+            f"{path.name}: not a readable .xlsx workbook ({reason})",
             "Open and save it in Excel as .xlsx, or export it as CSV",
         ) from None
+
+
+def read_xlsx(path: Path) -> Sheet:
+    """The first sheet of a workbook with a recognizable table, as a :class:`Sheet`."""
+    reader = open_workbook(path)
     for name in reader.sheet_names:
         sheet = _sheet(reader, name, path)
         if sheet is not None:
@@ -147,7 +153,7 @@ def header_names(path: Path, names: frozenset[str]) -> list[str]:
     """The header row of a CSV or .xlsx file, read cheaply (for sniffing its kind)."""
     if path.suffix.lower() == ".xlsx":
         frame = (
-            fastexcel.read_excel(path)
+            open_workbook(path)
             .load_sheet(0, header_row=None, n_rows=_SCAN_LINES, dtypes="string")
             .to_polars()
         )
