@@ -1,7 +1,14 @@
 """The library behind the CLI: open a store, compute a criterion, find the gap.
 
->>> import fleksmon
->>> result = fleksmon.compute("K1", frame=fleksmon.example_frame())   # doctest: +SKIP
+>>> import polars as pl
+>>> from fleksmon.schema import AGGREGATE
+>>> sep_2019 = 2019 * 12 + 8
+>>> rows = [("Gentofte", sep_2019, sep_2019, "fleksjob_fuldtid", 401.0),
+...         ("Gentofte", sep_2019, sep_2019, "ledighedsydelse_fuldtid", 48.0)]
+>>> record = gap("K1", frame=pl.DataFrame(rows, schema=AGGREGATE, orient="row")).records.row(
+...     0, named=True)
+>>> round(record["share_pct"], 1), record["gap_persons"], record["met"]
+(89.3, 3, False)
 """
 
 from __future__ import annotations

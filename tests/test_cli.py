@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from fleksmon import api
+from fleksmon.numbers import format_int
 from fleksmon.store import Store
 
 Run = Callable[..., Any]
@@ -59,21 +60,55 @@ def test_compute_json_equals_library(cli: Run, k1_store: Store) -> None:
     assert json.loads(result.stdout) == library.records.to_dicts()
 
 
-def test_gap_table_reads_like_the_report(cli: Run, k1_store: Store) -> None:
-    result = cli("gap", "-c", "1", "--store", str(k1_store.root), "--format", "table")
-    assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    row = {
+def _table_rows(text: str) -> dict[str, list[str]]:
+    return {
         line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
-        for line in lines
+        for line in text.splitlines()
         if line.startswith("│")
     }
-    assert row["Gentofte"] == ["89%", "90%", "1", "3", "449", "401"]
-    assert row["Viborg"] == ["88%", "90%", "2", "49", "2.397", "2.108"]
-    assert row["Ballerup"] == ["80%", "90%", "10", "68", "644", "512"]
-    names = list(row)
-    assert names[0] == "Gentofte" and names[-1] == "Ballerup"
+
+
+def test_gap_table_reads_like_the_report(cli: Run, k1_store: Store) -> None:
+    from tests.conftest import K1_SEP_2019
+
+    result = cli("gap", "-c", "1", "--store", str(k1_store.root), "--format", "table")
+    assert result.exit_code == 0
+    rows = _table_rows(result.stdout)
+    expected = {
+        k: [f"{share}%", "90%", str(pp), str(n), format_int(f + ly), format_int(f)]
+        for k, (f, ly, share, pp, n) in K1_SEP_2019.items()
+    }
+    assert rows == expected
+    assert list(rows) == list(K1_SEP_2019)  # the report's order: best share first
     assert "Anm.: Hele landet is not shown: only 9 of 98 kommuner have data" in result.stdout
+
+
+def test_k3_hele_landet_table_and_json(cli: Run, store: Store) -> None:
+    from tests.conftest import SEP_2019, tidy
+
+    store.ingest(
+        tidy(
+            [
+                ("Hele landet", SEP_2019, SEP_2019, "k3_population", 26115.0),
+                ("Hele landet", SEP_2019, SEP_2019, "k3_progression", 6314.0),
+            ]
+        ),
+        kind="aggregate",
+        source=Path("k3"),
+        sha256="k3",
+    )
+    table = cli("gap", "-c", "3", "-s", str(store.root), "-f", "table")
+    assert _table_rows(table.stdout)["Hele landet"] == [
+        "24%",
+        "28%",
+        "4",
+        "998",
+        "26.115",
+        "6.314",
+    ]
+    records = json.loads(cli("gap", "-c", "3", "-s", str(store.root), "-f", "json").stdout)
+    assert records == api.gap("K3", store=store).records.to_dicts()
+    assert records[0]["gap_persons"] == 998
 
 
 def test_compute_table_has_baseline_series_and_gap(cli: Run, k1_store: Store) -> None:
