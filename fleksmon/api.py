@@ -41,7 +41,12 @@ RECORD_COLUMNS = (
     "baseline_pct",
 )
 SOURCES = ("auto", "aggregate", "person")
-PERSON_KINDS_FOR = {"K2": ("ly-forloeb", "ly-maaneder"), "K3": ("fleksjob-timer",)}
+PERSON_KINDS_FOR = {
+    "K2": ("ly-forloeb", "ly-maaneder"),
+    "K3": ("fleksjob-timer",),
+    "R1": ("ressourceforloeb",),
+    "R2": ("ressourceforloeb",),
+}
 
 
 @dataclass
@@ -65,8 +70,57 @@ def _kode_frame() -> pl.LazyFrame:
     )
 
 
-def _person_tidy(store: Store, crit: Criterion, as_of: dt.datetime | None) -> pl.LazyFrame | None:
-    """Monthly aggregate rows computed from person-level data, or ``None`` if there is none."""
+def _rf_tidy(
+    store: Store, crit: Criterion, as_of: dt.datetime | None, period: Period | None
+) -> pl.LazyFrame | None:
+    """R1/R2 counts from person-level ressourceforløb months, for the selected period
+    (default: the last three months with data) and for the baseline period."""
+    panel = store.scan("ressourceforloeb", as_of)
+    if panel is None:
+        return None
+    from fleksmon.measures.rf import rf_counts
+
+    latest = panel.select(pl.col("maaned").max()).collect().item()
+    if latest is None:
+        return None
+    wanted = period or Period(int(latest) - 2, int(latest))
+    base = crit.baseline_period()
+    present = _coverage(panel.select("kommune_kode").unique())
+    frames = [
+        _kode_names(
+            present.join(rf_counts(panel, p.start, p.end), on="kommune_kode", how="left").fill_null(
+                0
+            )
+        )
+        .unpivot(index="kommune", variable_name="maaling", value_name="vaerdi")
+        .select(
+            "kommune",
+            pl.lit(p.start, pl.Int32).alias("fra"),
+            pl.lit(p.end, pl.Int32).alias("til"),
+            "maaling",
+            pl.col("vaerdi").cast(pl.Float64),
+        )
+        for p in dict.fromkeys([base, wanted])
+    ]
+    return pl.concat(frames)
+
+
+def _kode_names(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Replace ``kommune_kode`` (Int16) by the kommune's name."""
+    names = (
+        _kode_frame()
+        .filter(pl.col("_kind") == "kommune")
+        .select(pl.col("kommune_kode").cast(pl.Int16), "kommune")
+    )
+    return frame.join(names, on="kommune_kode").drop("kommune_kode")
+
+
+def _person_tidy(
+    store: Store, crit: Criterion, as_of: dt.datetime | None, period: Period | None = None
+) -> pl.LazyFrame | None:
+    """Aggregate rows computed from person-level data, or ``None`` if there is none."""
+    if crit.window == 0:
+        return _rf_tidy(store, crit, as_of, period)
     if crit.id == "K3":
         panel = store.scan("fleksjob-timer", as_of)
         if panel is None:
@@ -110,13 +164,8 @@ def _person_tidy(store: Store, crit: Criterion, as_of: dt.datetime | None) -> pl
         on=["kommune_kode", "maaned"],
         how="left",
     ).with_columns([pl.col(m).fill_null(0) for m in measures])
-    names = (
-        _kode_frame()
-        .filter(pl.col("_kind") == "kommune")
-        .select(pl.col("kommune_kode").cast(pl.Int16), "kommune")
-    )
     return (
-        filled.join(names, on="kommune_kode")
+        _kode_names(filled)
         .unpivot(
             index=["kommune", "maaned"], on=measures, variable_name="maaling", value_name="vaerdi"
         )
@@ -192,7 +241,12 @@ def _coverage(present: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def tidy_for(
-    crit: Criterion, store: Store, *, as_of: dt.datetime | None = None, source: str = "auto"
+    crit: Criterion,
+    store: Store,
+    *,
+    as_of: dt.datetime | None = None,
+    source: str = "auto",
+    period: Period | None = None,
 ) -> tuple[pl.LazyFrame, str]:
     """The aggregate rows a criterion is computed from, and which source they came from.
 
@@ -202,7 +256,7 @@ def tidy_for(
     if source not in SOURCES:
         raise FleksmonError(f"unknown source {source!r}", f"use one of {', '.join(SOURCES)}")
     if source in ("auto", "person"):
-        person = _person_tidy(store, crit, as_of)
+        person = _person_tidy(store, crit, as_of, period)
         if person is not None:
             return person, "person"
         if source == "person":
@@ -259,7 +313,7 @@ def compute(
     if frame is not None:
         tidy, used = frame.lazy(), "aggregate"
     else:
-        tidy, used = tidy_for(crit, store or Store(), as_of=as_of, source=source)
+        tidy, used = tidy_for(crit, store or Store(), as_of=as_of, source=source, period=period)
     notes: list[str] = []
     whole: tuple[int, int] | None = None
     if crit.window == 0:

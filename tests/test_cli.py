@@ -297,3 +297,36 @@ def test_source_choice_when_both_exist(
     )
     library = api.gap("K3", kommuner=["Viborg"], store=store).records.to_dicts()
     assert person == library
+
+
+def test_r1_r2_from_person_level_ressourceforloeb(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLEKSMON_KEY", "k")
+    path = tmp_path / "rf.csv"
+    path.write_text(
+        "cpr;kommune;periode;praktik_loentilskud;loentimer;fleksjob;su;beskaeftigelsesgrad\n"
+        "010170-1234;Viborg;2020M01;0;0;0;0;0\n"
+        "010170-1234;Viborg;2020M02;1;0;0;0;0\n"
+        "020170-1234;Viborg;2020M01;0;0;1;0;0\n"
+        "030170-1234;Viborg;2020M03;0;0;0;0;60\n"
+        "040170-1234;Thisted;2020M01;0;0;0;0;0\n"
+        "040170-1234;Viborg;2020M03;0;12,5;0;0;0\n"
+        "050170-1234;Thisted;2020M02;0;0;0;1;0\n"
+        "060170-1234;Thisted;2020M04;1;0;0;0;0\n",
+        encoding="utf-8",
+    )
+    store = str(tmp_path / "s")
+    assert cli("ingest", str(path), "--store", store).exit_code == 0
+    result = cli("gap", "-c", "r1", "-c", "r2", "-p", "2020K1", "-s", store, "-f", "csv")
+    assert result.stdout == (
+        "kommune,kommune_kode,criterion,period,population,hits,share_pct,target_pct,gap_pp,"
+        "gap_persons,met,baseline_pct,selvforsoerget,uddannelse,fleksjob,loentimer,"
+        "praktik_loentilskud\n"
+        "Thisted,787,R1,2020M01..2020M03,1.0,1.0,100.0,35.0,,,true,100.0,0.0,1.0,0.0,0.0,0.0\n"
+        "Viborg,791,R1,2020M01..2020M03,4.0,4.0,100.0,35.0,,,true,100.0,1.0,0.0,1.0,1.0,1.0\n"
+        "Thisted,787,R2,2020M01..2020M03,1.0,1.0,100.0,15.0,,,true,100.0,0.0,1.0,0.0,0.0,\n"
+        "Viborg,791,R2,2020M01..2020M03,4.0,3.0,75.0,15.0,,,true,75.0,1.0,0.0,1.0,1.0,\n"
+    )
+    default = json.loads(cli("gap", "-c", "r2", "-s", store, "-f", "json").stdout)
+    assert {r["period"] for r in default} == {"2020M02..2020M04"}

@@ -1,0 +1,187 @@
+"""R1, R2 — ressourceforløb, from a monthly person-level panel (pure polars).
+
+Input: a ``ressourceforloeb`` frame (``person``, ``kommune_kode``, ``maaned`` and
+the month's flags, see :data:`fleksmon.schema.PERSON_KINDS`); a row is a month
+in ressourceforløb. Rules (criteria.md, R1, R2):
+
+- population (*målgruppe*) of a period: persons with a month in it, counted in
+  the kommune of their last such month;
+- a person is touched by a category when any month of the period has it:
+  selvforsørget = beskæftigelsesgrad > 50, uddannelse = SU, fleksjob,
+  ordinære løntimer = wage hours > 0, praktik/løntilskud;
+- each person counts once, in the first category of the hierarchy
+  (:data:`fleksmon.criteria.RF_CATEGORIES`) that touched them; R1 sums
+  categories 1–5, R2 categories 1–4;
+- indicators at a month *M*: spells (runs of consecutive months) running at *M*
+  by duration, and among spells of 12 months or more those with no
+  virksomhedsrettet indsats (praktik/løntilskud or wage hours > 0) in M−11..M.
+
+Several rows of one person and month never count the person twice; should they
+name different kommuner, the highest code is taken, so row order never matters.
+Missing flags count as not touched.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from fleksmon import areas
+from fleksmon.criteria import RF_CATEGORIES
+
+SELVFORSOERGET_OVER = 50.0
+"""Selvforsørget: beskæftigelsesgrad strictly above this (per cent)."""
+LONG_MONTHS = 12
+"""A spell of this many months or more is long (1 year)."""
+OVER_2_MONTHS = 24
+"""A spell of this many months or more has lasted over 2 years."""
+
+TOUCHES: dict[str, pl.Expr] = {
+    "rf_selvforsoerget": pl.col("beskaeftigelsesgrad") > SELVFORSOERGET_OVER,
+    "rf_uddannelse": pl.col("su"),
+    "rf_fleksjob": pl.col("fleksjob"),
+    "rf_loentimer": pl.col("loentimer_cent") > 0,
+    "rf_praktik_loentilskud": pl.col("praktik_loentilskud"),
+}
+"""Per row: does the month touch the category (keyed by measure id)."""
+
+CATEGORY_IDS: tuple[str, ...] = tuple(measure for _, measure in RF_CATEGORIES)
+"""Category measure ids in hierarchy order, first category first."""
+
+VIRKSOMHEDSRETTET = (TOUCHES["rf_praktik_loentilskud"] | TOUCHES["rf_loentimer"]).fill_null(False)
+"""Per row: virksomhedsrettet indsats (praktik/løntilskud or wage hours > 0)."""
+
+RF_SCHEMA: dict[str, pl.DataType] = {
+    "kommune_kode": pl.Int16(),
+    "rf_maalgruppe": pl.Int64(),
+    **{measure: pl.Int64() for measure in CATEGORY_IDS},
+}
+"""The columns of :func:`rf_counts`."""
+
+RF_INDICATOR_SCHEMA: dict[str, pl.DataType] = {
+    "kommune_kode": pl.Int16(),
+    "rf_lange_forloeb": pl.Int64(),
+    "rf_uden_indsats": pl.Int64(),
+    "rf_under_1_aar": pl.Int64(),
+    "rf_1_2_aar": pl.Int64(),
+    "rf_over_2_aar": pl.Int64(),
+}
+"""The columns of :func:`rf_indicators`."""
+
+
+def _category() -> pl.Expr:
+    """The hierarchy position (1–5) of a person's first touched category, 0 for none."""
+    category = pl.lit(0, pl.Int8)
+    for position, measure in reversed(list(enumerate(CATEGORY_IDS, start=1))):
+        category = pl.when(pl.col(measure)).then(pl.lit(position, pl.Int8)).otherwise(category)
+    return category
+
+
+def rf_counts(panel: pl.LazyFrame, start: int, end: int) -> pl.LazyFrame:
+    """R1/R2 counts for the months ``start..end`` (inclusive) per ``kommune_kode``.
+
+    ``rf_maalgruppe`` is the population; each category column counts the persons
+    whose first touched category (in hierarchy order) it is. One row per kommune
+    with a population, columns as :data:`RF_SCHEMA`, sorted by kommune.
+    """
+    month = pl.col("maaned")
+    last_kommune = pl.col("kommune_kode").filter(month == month.max()).max()
+    persons = (
+        panel.filter(month.is_between(start, end))
+        .group_by("person")
+        .agg(
+            last_kommune.alias("kommune_kode"),
+            *[TOUCHES[m].fill_null(False).any().alias(m) for m in CATEGORY_IDS],
+        )
+        .with_columns(_category().alias("_category"))
+    )
+    return (
+        persons.group_by("kommune_kode")
+        .agg(
+            pl.len().alias("rf_maalgruppe"),
+            *[
+                (pl.col("_category") == position).sum().alias(measure)
+                for position, measure in enumerate(CATEGORY_IDS, start=1)
+            ],
+        )
+        .select([pl.col(name).cast(dtype) for name, dtype in RF_SCHEMA.items()])
+        .sort("kommune_kode")
+    )
+
+
+def rf_aggregate(counts: pl.LazyFrame, start: int, end: int) -> pl.LazyFrame:
+    """:func:`rf_counts` output as tidy aggregate rows (:data:`fleksmon.schema.AGGREGATE`).
+
+    One row per kommune (by name) and measure, ``fra=start``, ``til=end``;
+    codes that are no kommune are dropped.
+    """
+    names = pl.LazyFrame(
+        [(int(k.code), k.name) for k in areas.kommuner() if k.code],
+        schema={"kommune_kode": pl.Int16, "kommune": pl.String},
+        orient="row",
+    )
+    return (
+        counts.join(names, on="kommune_kode")
+        .unpivot(
+            index="kommune",
+            on=["rf_maalgruppe", *CATEGORY_IDS],
+            variable_name="maaling",
+            value_name="vaerdi",
+        )
+        .select(
+            "kommune",
+            pl.lit(start, pl.Int32).alias("fra"),
+            pl.lit(end, pl.Int32).alias("til"),
+            "maaling",
+            pl.col("vaerdi").cast(pl.Float64),
+        )
+    )
+
+
+def rf_indicators(panel: pl.LazyFrame, month: int) -> pl.LazyFrame:
+    """Spell indicators at ``month`` per ``kommune_kode`` (the person's kommune then).
+
+    ``rf_lange_forloeb``: persons whose spell at the month has lasted ≥ 12 months;
+    ``rf_uden_indsats``: of those, persons with no virksomhedsrettet indsats in
+    any of their rows (any kommune) in the 12 months ending at the month;
+    ``rf_under_1_aar``, ``rf_1_2_aar``, ``rf_over_2_aar``: running spells of
+    1–11, 12–23 and 24+ months. Columns as :data:`RF_INDICATOR_SCHEMA`.
+    """
+    key, when = pl.col("person"), pl.col("maaned")
+    at_month = panel.filter(when == month).select("person").unique()
+    ordered = (
+        panel.filter(when <= month)
+        .join(at_month, on="person", how="semi")
+        .select("person", "maaned", "kommune_kode")
+        .sort("person", "maaned", "kommune_kode")
+    )
+    last_of_month = ((key != key.shift(-1)) | (when != when.shift(-1))).fill_null(True)
+    new_spell = ((key != key.shift(1)) | (when != when.shift(1) + 1)).fill_null(True)
+    spell_first = pl.when(pl.col("_new")).then(when).forward_fill()
+    spells = (
+        ordered.with_columns(_last=last_of_month)
+        .filter(pl.col("_last"))
+        .with_columns(_new=new_spell)
+        .with_columns(_months=when - spell_first + 1)
+        .filter(when == month)
+    )
+    active = (
+        panel.filter(when.is_between(month - LONG_MONTHS + 1, month) & VIRKSOMHEDSRETTET)
+        .select("person")
+        .unique()
+        .with_columns(_indsats=pl.lit(True))
+    )
+    length = pl.col("_months")
+    long_spell = length >= LONG_MONTHS
+    return (
+        spells.join(active, on="person", how="left")
+        .group_by("kommune_kode")
+        .agg(
+            long_spell.sum().alias("rf_lange_forloeb"),
+            (long_spell & pl.col("_indsats").is_null()).sum().alias("rf_uden_indsats"),
+            (length < LONG_MONTHS).sum().alias("rf_under_1_aar"),
+            (long_spell & (length < OVER_2_MONTHS)).sum().alias("rf_1_2_aar"),
+            (length >= OVER_2_MONTHS).sum().alias("rf_over_2_aar"),
+        )
+        .select([pl.col(name).cast(dtype) for name, dtype in RF_INDICATOR_SCHEMA.items()])
+        .sort("kommune_kode")
+    )
