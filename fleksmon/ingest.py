@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,8 +128,42 @@ def ingest(
         reports.append(report)
         if done is not None:
             done()
-    outcomes = store.commit(pendings)
-    for report, outcome in zip(reports, outcomes, strict=True):
-        report.batch = outcome.batch
-        report.duplicate_of = outcome.duplicate_of
+    batches, owner = _one_extract_per_kind(pendings)
+    outcomes = store.commit(batches)
+    for report, index in zip(reports, owner, strict=True):
+        report.batch = outcomes[index].batch
+        report.duplicate_of = outcomes[index].duplicate_of
     return reports
+
+
+def _one_extract_per_kind(pendings: list[Pending]) -> tuple[list[Pending], list[int]]:
+    """Person-level files of one kind loaded together are one extract (one batch).
+
+    A national panel split into files by person would otherwise replace itself
+    file by file, since a newer batch replaces a kommune's months. Returns the
+    batches and, for each file, the index of the batch it went into.
+    """
+    batches: list[Pending] = []
+    owner: list[int] = []
+    groups: dict[str, list[int]] = {}
+    for i, pending in enumerate(pendings):
+        if pending.kind == "aggregate":
+            owner.append(len(batches))
+            batches.append(pending)
+            continue
+        if pending.kind not in groups:
+            groups[pending.kind] = []
+            batches.append(pending)
+        groups[pending.kind].append(i)
+        owner.append(next(j for j, b in enumerate(batches) if b.kind == pending.kind))
+    for kind, members in groups.items():
+        if len(members) == 1:
+            continue
+        parts = [pendings[i] for i in members]
+        frame = pl.concat([p.frame.lazy() for p in parts]).collect()
+        digest = hashlib.sha256("".join(sorted(p.sha256 for p in parts)).encode()).hexdigest()
+        summary = _person_summary(frame, kind)
+        summary["files"] = [str(p.source) for p in parts]
+        combined = Pending(frame, kind, " + ".join(str(p.source) for p in parts), digest, summary)
+        batches[owner[members[0]]] = combined
+    return batches, owner

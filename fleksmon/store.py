@@ -90,7 +90,7 @@ class Pending:
 
     frame: pl.DataFrame | pl.LazyFrame
     kind: str
-    source: Path
+    source: Path | str
     sha256: str
     summary: dict[str, Any] = field(default_factory=dict)
 

@@ -150,3 +150,31 @@ def test_missing_file(cli: Run, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == f"Error: {tmp_path / 'nope.csv'}: no such file. Check the path.\n"
     assert not (tmp_path / "s").exists()
+
+
+def test_person_files_loaded_together_are_one_extract(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLEKSMON_KEY", "k")
+    head = "person;kommune;start;slut\n"
+    first = tmp_path / "del1.csv"
+    second = tmp_path / "del2.csv"
+    first.write_text(head + "a;Viborg;01-01-2019;28-02-2019\n", "utf-8")
+    second.write_text(head + "b;Viborg;01-01-2019;30-09-2019\nc;Faxe;01-01-2019;\n", "utf-8")
+    together = str(tmp_path / "together")
+    result = cli("ingest", str(first), str(second), "--store", together)
+    assert result.exit_code == 0, result.stderr
+    assert "(one extract with the other 1 ly-forloeb file(s))" in result.stderr
+    counts = json.loads(
+        cli(
+            "compute", "-c", "2", "-k", "Viborg", "-p", "2019M09", "-s", together, "-f", "json"
+        ).stdout
+    )
+    history = json.loads(cli("store", "-s", together, "-f", "json").stdout)
+    assert len(history) == 1 and history[0]["rows"] == 3
+    apart = str(tmp_path / "apart")
+    assert cli("ingest", str(first), "--store", apart).exit_code == 0
+    assert cli("ingest", str(second), "--store", apart).exit_code == 0
+    later = json.loads(cli("store", "-s", apart, "-f", "json").stdout)
+    assert later[1]["replaced"] == 1  # a newer extract replaces the kommune's spells
+    assert counts[0]["period"] == "2019M07..2019M09"

@@ -20,7 +20,6 @@ from fleksmon.readers.layout import (
     Sheet,
     combine,
     find_table,
-    fold_label,
     title_texts,
     to_long,
 )
@@ -31,8 +30,21 @@ from fleksmon.schema import PERSON_KINDS
 __all__ = ["ReadResult", "read_aggregate", "sniff_kind"]
 
 PERSON_NAMES = frozenset(
-    {"person", "cpr", "cprnr", "cpr nr", "personnummer", "person id", "pnr", "id"}
+    {
+        "person",
+        "cpr",
+        "cprnr",
+        "cpr nr",
+        "cpr nummer",
+        "personnummer",
+        "person id",
+        "pnr",
+        "id",
+        "borger",
+        "personid",
+    }
 )
+"""Folded header names that mark a person-level file (used to find its header row)."""
 
 
 @dataclass
@@ -84,22 +96,20 @@ def read_aggregate(
 
 
 def _kind(path: Path, columns: list[str]) -> str:
-    names = {fold_label(c).replace("_", " ") for c in columns}
-    if not names & PERSON_NAMES:
+    """Aggregate unless a person column is present; then the kind person.py detects."""
+    from fleksmon.readers.person import canonical_columns, detect_kind
+
+    canon = canonical_columns(columns)
+    if "person" not in canon:
         return "aggregate"
-    if {"start", "slut"} <= names:
-        return "ly-forloeb"
-    if names & {"praktik loentilskud", "su", "beskaeftigelsesgrad"}:
-        return "ressourceforloeb"
-    if names & {"timer", "loentimer"}:
-        return "fleksjob-timer"
-    if names & ROLE_NAMES["period"]:
-        return "ly-maaneder"
-    raise FleksmonError(
-        f"{path.name}: a person-level file whose columns ({', '.join(columns)}) match no kind",
-        f"Kinds and their columns: {', '.join(PERSON_KINDS)} (see docs: ly-forloeb has "
-        "start and slut, fleksjob-timer has timer, ly-maaneder has periode)",
-    )
+    kind = detect_kind(canon)
+    if kind is None:
+        raise FleksmonError(
+            f"{path.name}: a person-level file whose columns ({', '.join(columns)}) match no kind",
+            f"Kinds and their columns: {', '.join(PERSON_KINDS)} (ly-forloeb has start and "
+            "slut, fleksjob-timer has timer, ly-maaneder has periode); or pass --kind",
+        )
+    return kind
 
 
 def sniff_kind(path: Path) -> str:

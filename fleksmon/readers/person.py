@@ -32,7 +32,7 @@ _ROW = "_row"
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "person": ("person", "cpr", "cprnr", "cpr_nr", "cpr_nummer", "id", "borger", "person_id",
-               "personid", "pnr"),
+               "personid", "pnr", "personnummer"),
     "kommune": ("kommune", "kommune_kode", "kommunekode", "kommunenr", "kommunenavn", "kom",
                 "jobcenter", "omraade"),
     "start": ("start", "startdato", "start_dato", "fra", "fra_dato", "begin"),
@@ -190,6 +190,12 @@ def _canonical(frame: pl.DataFrame, source: str) -> pl.DataFrame:
             )
         renames[name] = canon
     return frame.select([_ROW, *renames]).rename(renames)
+
+
+def canonical_columns(headers: list[str]) -> list[str]:
+    """The canonical names of the headers fleksmon recognizes (others left out)."""
+    found = (_LOOKUP.get(fold_header(h)) for h in headers if h)
+    return [c for c in found if c is not None]
 
 
 def detect_kind(columns: list[str]) -> str | None:
