@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from fleksmon import areas
+from fleksmon import areas, sources
 from fleksmon.criteria import CRITERIA, Criterion, get_criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
@@ -40,13 +40,6 @@ RECORD_COLUMNS = (
     "met",
     "baseline_pct",
 )
-SOURCES = ("auto", "aggregate", "person")
-PERSON_KINDS_FOR = {
-    "K2": ("ly-forloeb", "ly-maaneder"),
-    "K3": ("fleksjob-timer",),
-    "R1": ("ressourceforloeb",),
-    "R2": ("ressourceforloeb",),
-}
 
 
 @dataclass
@@ -59,221 +52,6 @@ class Result:
     baseline: Period | None
     source: str
     notes: list[str] = field(default_factory=list)
-
-
-def _kode_frame() -> pl.LazyFrame:
-    rows = [(a.name, a.code, a.kind) for a in areas.all_areas()]
-    return pl.LazyFrame(
-        rows,
-        schema={"kommune": pl.String, "kommune_kode": pl.String, "_kind": pl.String},
-        orient="row",
-    )
-
-
-def _rf_tidy(
-    store: Store, crit: Criterion, as_of: dt.datetime | None, period: Period | None
-) -> pl.LazyFrame | None:
-    """R1/R2 counts from person-level ressourceforløb months, for the selected period
-    (default: the last three months with data) and for the baseline period."""
-    panel = store.scan("ressourceforloeb", as_of)
-    if panel is None:
-        return None
-    from fleksmon.measures.rf import rf_counts
-
-    latest = panel.select(pl.col("maaned").max()).collect().item()
-    if latest is None:
-        return None
-    wanted = period or Period(int(latest) - 2, int(latest))
-    base = crit.baseline_period()
-    present = _coverage(panel.select("kommune_kode").unique())
-    frames = [
-        _kode_names(
-            present.join(rf_counts(panel, p.start, p.end), on="kommune_kode", how="left").fill_null(
-                0
-            )
-        )
-        .unpivot(index="kommune", variable_name="maaling", value_name="vaerdi")
-        .select(
-            "kommune",
-            pl.lit(p.start, pl.Int32).alias("fra"),
-            pl.lit(p.end, pl.Int32).alias("til"),
-            "maaling",
-            pl.col("vaerdi").cast(pl.Float64),
-        )
-        for p in dict.fromkeys([base, wanted])
-    ]
-    return pl.concat(frames)
-
-
-def _kode_names(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Replace ``kommune_kode`` (Int16) by the kommune's name."""
-    names = (
-        _kode_frame()
-        .filter(pl.col("_kind") == "kommune")
-        .select(pl.col("kommune_kode").cast(pl.Int16), "kommune")
-    )
-    return frame.join(names, on="kommune_kode").drop("kommune_kode")
-
-
-def _person_tidy(
-    store: Store, crit: Criterion, as_of: dt.datetime | None, period: Period | None = None
-) -> pl.LazyFrame | None:
-    """Aggregate rows computed from person-level data, or ``None`` if there is none."""
-    if crit.window == 0:
-        return _rf_tidy(store, crit, as_of, period)
-    if crit.id == "K3":
-        panel = store.scan("fleksjob-timer", as_of)
-        if panel is None:
-            return None
-        wide = _k3_partitioned(panel)
-        measures = ["k3_population", "k3_progression"]
-        span = panel.select(pl.col("maaned").min().alias("lo"), pl.col("maaned").max().alias("hi"))
-        present = panel.select("kommune_kode").unique()
-    elif crit.id == "K2":
-        from fleksmon.measures.k2 import k2_monthly, spells_from_months
-
-        spells = store.scan("ly-forloeb", as_of)
-        months = store.scan("ly-maaneder", as_of)
-        built = spells_from_months(months) if months is not None else None
-        every = [s for s in (spells, built) if s is not None]
-        if not every:
-            return None
-        all_spells = pl.concat(every, how="vertical_relaxed")
-        known = [s for s in (spells, _known_start(built, months)) if s is not None]
-        wide = k2_monthly(pl.concat(known, how="vertical_relaxed"))
-        measures = ["ly_afsluttet", "ly_afsluttet_under_6m", "ly_krydser_6m"]
-        start_m = pl.col("start").dt.year() * 12 + pl.col("start").dt.month() - 1
-        end_m = pl.col("slut").dt.year() * 12 + pl.col("slut").dt.month() - 1
-        span = all_spells.select(
-            start_m.min().cast(pl.Int32).alias("lo"),
-            pl.max_horizontal(end_m.max(), start_m.max()).cast(pl.Int32).alias("hi"),
-        )
-        present = all_spells.select("kommune_kode").unique()
-    else:
-        return None
-    lo, hi = span.collect().row(0)
-    if lo is None:
-        return None
-    present = _coverage(present)
-    grid = present.join(
-        pl.LazyFrame({"maaned": pl.int_range(lo, hi + 1, eager=True).cast(pl.Int32)}),
-        how="cross",
-    )
-    filled = grid.join(
-        wide.with_columns(pl.col("kommune_kode").cast(pl.Int16), pl.col("maaned").cast(pl.Int32)),
-        on=["kommune_kode", "maaned"],
-        how="left",
-    ).with_columns([pl.col(m).fill_null(0) for m in measures])
-    return (
-        _kode_names(filled)
-        .unpivot(
-            index=["kommune", "maaned"], on=measures, variable_name="maaling", value_name="vaerdi"
-        )
-        .select(
-            "kommune",
-            pl.col("maaned").alias("fra"),
-            pl.col("maaned").alias("til"),
-            "maaling",
-            pl.col("vaerdi").cast(pl.Float64),
-        )
-    )
-
-
-def _known_start(spells: pl.LazyFrame | None, months: pl.LazyFrame | None) -> pl.LazyFrame | None:
-    """Spells built from benefit months, less those running in the data's first month:
-    their start, and so their duration, is unknown."""
-    if spells is None or months is None:
-        return spells
-    first = months.select(pl.col("maaned").min()).collect().item()
-    return spells.filter(pl.col("start") > month_date(int(first)))
-
-
-def _k2_censored_note(store: Store, as_of: dt.datetime | None) -> list[str]:
-    months = store.scan("ly-maaneder", as_of)
-    if months is None:
-        return []
-    from fleksmon.measures.k2 import spells_from_months
-
-    first = months.select(pl.col("maaned").min()).collect().item()
-    count = (
-        spells_from_months(months)
-        .filter(pl.col("start") == month_date(int(first)))
-        .select(pl.len())
-        .collect()
-        .item()
-    )
-    return [
-        f"{count} ledighedsydelse spells already running in {month_human(int(first))} "
-        "(the first month of the benefit records) are left out: their start is unknown."
-    ]
-
-
-PART_ROWS = 20_000_000
-"""Above this many rows the K3 panel is computed in person-disjoint parts (hash of
-``person``), one at a time, so peak memory stays that of one part."""
-
-
-def _k3_partitioned(panel: pl.LazyFrame) -> pl.LazyFrame:
-    """K3 monthly counts; a large panel is split by a hash of the person."""
-    from fleksmon.measures.k3 import k3_monthly, k3_monthly_parts
-
-    rows, first = panel.select(pl.len(), pl.col("maaned").min()).collect().row(0)
-    parts = -(-int(rows) // PART_ROWS)
-    if parts <= 1:
-        return k3_monthly(panel)
-    bucket = pl.col("person").hash(seed=0) % parts
-    pieces = (panel.filter(bucket == i) for i in range(parts))
-    return k3_monthly_parts(pieces, first_month=int(first), engine="streaming").lazy()
-
-
-NATIONAL_COVERAGE = 88
-"""Person-level data covering at least this many kommuner is taken as a national
-extract: kommuner without persons in it count as zero (so Hele landet and regions
-can be summed)."""
-
-
-def _coverage(present: pl.LazyFrame) -> pl.LazyFrame:
-    codes = present.collect()
-    if codes.height < NATIONAL_COVERAGE:
-        return codes.lazy()
-    every = [int(a.code) for a in areas.kommuner() if a.code]
-    return pl.LazyFrame({"kommune_kode": every}, schema={"kommune_kode": pl.Int16})
-
-
-def tidy_for(
-    crit: Criterion,
-    store: Store,
-    *,
-    as_of: dt.datetime | None = None,
-    source: str = "auto",
-    period: Period | None = None,
-) -> tuple[pl.LazyFrame, str]:
-    """The aggregate rows a criterion is computed from, and which source they came from.
-
-    ``auto`` takes person-level data where the store holds it for the criterion
-    (it is exact), else the aggregated extracts.
-    """
-    if source not in SOURCES:
-        raise FleksmonError(f"unknown source {source!r}", f"use one of {', '.join(SOURCES)}")
-    if source in ("auto", "person"):
-        person = _person_tidy(store, crit, as_of, period)
-        if person is not None:
-            return person, "person"
-        if source == "person":
-            kinds = PERSON_KINDS_FOR.get(crit.id, ())
-            raise FleksmonError(
-                f"the store holds no person-level data for {crit.id}",
-                f"ingest a {' or '.join(kinds)} extract, or use --source aggregate"
-                if kinds
-                else "use --source aggregate",
-            )
-    agg = store.scan("aggregate", as_of)
-    if agg is None:
-        raise FleksmonError(
-            f"the store at {store.root} holds no data for {crit.id}",
-            "load extracts first with 'fleksmon ingest FILE'",
-        )
-    return agg, "aggregate"
 
 
 def _latest_whole_period(tidy: pl.LazyFrame, crit: Criterion) -> tuple[int, int] | None:
@@ -313,14 +91,20 @@ def compute(
     if frame is not None:
         tidy, used = frame.lazy(), "aggregate"
     else:
-        tidy, used = tidy_for(crit, store or Store(), as_of=as_of, source=source, period=period)
+        tidy, used = sources.tidy_for(
+            crit, store or Store(), as_of=as_of, source=source, period=period
+        )
     notes: list[str] = []
     whole: tuple[int, int] | None = None
     if crit.window == 0:
         whole = (period.start, period.end) if period else _latest_whole_period(tidy, crit)
         if whole is None:
             raise FleksmonError(f"no {crit.id} data in the store", "ingest an extract with it")
-    full = shares.series(tidy, crit, whole).join(_kode_frame(), on="kommune", how="left").collect()
+    full = (
+        shares.series(tidy, crit, whole)
+        .join(sources.kode_frame(), on="kommune", how="left")
+        .collect()
+    )
     usable = full.filter(pl.col("population").is_not_null())
     if usable.is_empty():
         raise FleksmonError(
@@ -337,22 +121,14 @@ def compute(
     if frame is None and used == "aggregate":
         notes.extend(_provisional_note(store or Store(), as_of, months[-1]))
     if used == "person" and crit.id == "K3" and frame is None:
-        notes.append(_censored_note(store or Store(), as_of))
+        notes.append(sources.k3_censored_note(store or Store(), as_of))
     if used == "person" and crit.id == "K2" and frame is None:
-        notes.extend(_k2_censored_note(store or Store(), as_of))
-    if used == "person" and frame is None and _has_aggregate(store or Store(), crit, as_of):
+        notes.extend(sources.k2_censored_note(store or Store(), as_of))
+    if used == "person" and frame is None and sources.has_aggregate(store or Store(), crit, as_of):
         notes.append(
             f"The store also holds aggregated {crit.id} figures; --source aggregate uses them."
         )
     return Result(crit, records, periods, baseline, used, notes)
-
-
-def _has_aggregate(store: Store, crit: Criterion, as_of: dt.datetime | None) -> bool:
-    agg = store.scan("aggregate", as_of)
-    if agg is None:
-        return False
-    rows = agg.filter(pl.col("maaling").is_in(list(crit.population))).select(pl.len())
-    return bool(rows.collect().item())
 
 
 def _provisional_note(store: Store, as_of: dt.datetime | None, latest: int) -> list[str]:
@@ -368,20 +144,6 @@ def _provisional_note(store: Store, as_of: dt.datetime | None, latest: int) -> l
         f"{month_human(latest)} is provisional: Jobindsats revises recent months upward "
         "(efterregistreringer); load a newer extract later."
     ]
-
-
-def _censored_note(store: Store, as_of: dt.datetime | None) -> str:
-    from fleksmon.measures.k3 import k3_censored
-
-    panel = store.scan("fleksjob-timer", as_of)
-    count = 0
-    if panel is not None:
-        total = k3_censored(panel).select(pl.col("k3_censored").sum()).collect().item()
-        count = int(total or 0)
-    return (
-        f"{count} flexjob spells already running in the panel's first month are left out "
-        "(their start is unknown)."
-    )
 
 
 def _period_of(crit: Criterion, month: int, whole: tuple[int, int] | None) -> Period:
@@ -534,7 +296,7 @@ def available_criteria(
         measures = set(agg.select("maaling").unique().collect()["maaling"].to_list())
     out = []
     for cid, crit in table.items():
-        person = any(k in kinds for k in PERSON_KINDS_FOR.get(cid, ()))
+        person = any(k in kinds for k in sources.PERSON_KINDS_FOR.get(cid, ()))
         if person or (set(crit.population) <= measures and set(crit.hits) <= measures):
             out.append(cid)
     return out

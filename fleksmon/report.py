@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from fleksmon import __version__, api, areas
+from fleksmon import __version__, api, areas, sources
 from fleksmon.criteria import MEASURES, Criterion
 from fleksmon.measures import shares
 from fleksmon.periods import Period
@@ -122,7 +122,10 @@ def chart_series(
     if frame is not None:
         tidy = frame.lazy()
     else:
-        tidy, _ = api.tidy_for(crit, store or Store(), as_of=as_of, source=result.source)
+        period = result.periods[0] if crit.window == 0 else None
+        tidy, _ = sources.tidy_for(
+            crit, store or Store(), as_of=as_of, source=result.source, period=period
+        )
     whole = (result.periods[0].start, result.periods[0].end) if crit.window == 0 else None
     full = shares.series(tidy, crit, whole)
     months = [p.end for p in result.periods]
