@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from fleksmon import __version__, api, areas, sources
-from fleksmon.criteria import MEASURES, Criterion
+from fleksmon.criteria import MEASURES, Criterion, get_criterion
+from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
 from fleksmon.periods import Period
 from fleksmon.store import Batch, Store
@@ -188,3 +189,64 @@ def workbook_data(
     if frame is not None or store is None:
         return ReportData(sections, as_of=as_of)
     return ReportData(sections, store.batches(as_of), str(store.root.resolve()), as_of)
+
+
+def noegletal(
+    criterion: str | Criterion,
+    kommuner: list[str],
+    *,
+    months: int = 25,
+    period: Period | None = None,
+    store: Store | None = None,
+    frame: pl.LazyFrame | pl.DataFrame | None = None,
+    as_of: dt.datetime | None = None,
+    source: str = "auto",
+    criteria: dict[str, Criterion] | None = None,
+) -> tuple[api.Result, pl.DataFrame]:
+    """The key-figure view: the kommuner's last ``months`` shares against Hele landet and
+    the top-10 average (the plain mean of the ten best kommuner each month).
+
+    Ends at the last month of ``period``, else at the latest month with data.
+    Returns the kommuner's records and the series in long form: ``criterion``,
+    ``period``, ``omraade`` (a kommune, Hele landet or ``Top 10``), ``share_pct``.
+    """
+    crit = criterion if isinstance(criterion, Criterion) else get_criterion(criterion, criteria)
+    if crit.window == 0:
+        raise FleksmonError(
+            f"{crit.id} covers one whole period; nøgletal follow a monthly measure",
+            "use K1, K2 or K3 (or a monthly measure of your own)",
+        )
+    if months < 1:
+        raise FleksmonError(f"--months {months} is not a number of months", "give 1 or more")
+    latest = (
+        api.gap(
+            crit,
+            kommuner=kommuner,
+            period=period,
+            store=store,
+            frame=frame,
+            as_of=as_of,
+            source=source,
+        )
+        .periods[-1]
+        .end
+    )
+    span = Period(latest - months + 1, latest)
+    result = api.compute(
+        crit,
+        kommuner=kommuner,
+        period=span,
+        store=store,
+        frame=frame,
+        as_of=as_of,
+        source=source,
+    )
+    wide = chart_series(result, store=store, frame=frame, kommuner=kommuner, as_of=as_of)
+    codes = pl.Series("period", [p.code() for p in result.periods], dtype=pl.String)
+    series = (
+        wide.with_columns(codes)
+        .unpivot(index="period", variable_name="omraade", value_name="share_pct")
+        .with_columns(pl.lit(crit.id).alias("criterion"))
+        .select("criterion", "period", "omraade", "share_pct")
+    )
+    return result, series

@@ -205,6 +205,31 @@ def _coverage(present: pl.LazyFrame) -> pl.LazyFrame:
     return pl.LazyFrame({"kommune_kode": every}, schema={"kommune_kode": pl.Int16})
 
 
+_COUNTS: dict[tuple[object, ...], pl.DataFrame | None] = {}
+
+
+def _person_counts(
+    store: Store, crit: Criterion, as_of: dt.datetime | None, period: Period | None
+) -> pl.DataFrame | None:
+    """Person-level counts, computed once per store state and question in this process
+    (a table, its chart and its gap all read the same counts)."""
+    batches = store.batches(as_of)
+    key = (
+        str(store.root.resolve()),
+        tuple(b.id for b in batches),
+        crit.id,
+        crit.measures,
+        crit.baseline,
+        period,
+    )
+    if key not in _COUNTS:
+        if len(_COUNTS) > 32:
+            _COUNTS.clear()
+        tidy = _person_tidy(store, crit, as_of, period)
+        _COUNTS[key] = None if tidy is None else tidy.collect()
+    return _COUNTS[key]
+
+
 def tidy_for(
     crit: Criterion,
     store: Store,
@@ -221,9 +246,9 @@ def tidy_for(
     if source not in SOURCES:
         raise FleksmonError(f"unknown source {source!r}", f"use one of {', '.join(SOURCES)}")
     if source in ("auto", "person"):
-        person = _person_tidy(store, crit, as_of, period)
+        person = _person_counts(store, crit, as_of, period)
         if person is not None:
-            return person, "person"
+            return person.lazy(), "person"
         if source == "person":
             kinds = PERSON_KINDS_FOR.get(crit.id, ())
             raise FleksmonError(

@@ -67,12 +67,13 @@ def main_options(
 
 
 def _register() -> None:
-    from fleksmon.cli import compute, export, gap, ingest, store_cmd, synth
+    from fleksmon.cli import compute, export, gap, ingest, noegletal, store_cmd, synth
 
     app.command("ingest")(ingest.ingest)
     app.command("compute")(compute.compute)
     app.command("gap")(gap.gap)
     app.command("store")(store_cmd.store)
+    app.command("noegletal")(noegletal.noegletal)
     app.command("export")(export.export)
     app.command("synth")(synth.synth)
 

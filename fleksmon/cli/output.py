@@ -80,12 +80,7 @@ def emit(
     chosen = resolve_format(fmt, output)
     if chosen is Format.table:
         buffer = io.StringIO() if output is not None else None
-        console = Console(
-            file=buffer or sys.stdout,
-            width=_width() or (None if sys.stdout.isatty() else 200),
-            highlight=False,
-            no_color=output is not None or not sys.stdout.isatty(),
-        )
+        console = _console(buffer, output)
         for result in results:
             console.print(table(result))
             for note in result.notes:
@@ -98,3 +93,27 @@ def emit(
     records = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     text = records_json(records) if chosen is Format.json else records_csv(records, bom)
     _write_text(text, output)
+
+
+def emit_frame(
+    frame: pl.DataFrame, fmt: Format | None, output: Path | None, *, bom: bool, table: Any
+) -> None:
+    """Write one data frame: ``table`` (a rich renderable) or the frame as CSV/JSON."""
+    chosen = resolve_format(fmt, output)
+    if chosen is Format.table:
+        buffer = io.StringIO() if output is not None else None
+        _console(buffer, output).print(table)
+        if buffer is not None:
+            _write_text(buffer.getvalue(), output)
+        return
+    text = records_json(frame) if chosen is Format.json else records_csv(frame, bom)
+    _write_text(text, output)
+
+
+def _console(buffer: io.StringIO | None, output: Path | None) -> Console:
+    return Console(
+        file=buffer or sys.stdout,
+        width=_width() or (None if sys.stdout.isatty() else 200),
+        highlight=False,
+        no_color=output is not None or not sys.stdout.isatty(),
+    )

@@ -15,6 +15,8 @@ from fleksmon import areas
 from fleksmon.numbers import format_int, round_half_away
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from fleksmon.api import Result
 
 MET = "✓"
@@ -143,4 +145,23 @@ def gap_table(result: Result) -> Table:
         ]
 
     _add_rows(table, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
+    return table
+
+
+def noegletal_table(result: Result, series: pl.DataFrame) -> Table:
+    """Months as rows; the kommuner, Hele landet and the top-10 average as columns."""
+    crit = result.criterion
+    table = Table(
+        title=f"Nøgletal {crit.id}: {crit.name} (mål {crit.target_pct:g}%)",
+        title_justify="left",
+        caption="Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i måneden.",
+    )
+    areas_shown = list(dict.fromkeys(series["omraade"].to_list()))
+    table.add_column("Periode", no_wrap=True)
+    for name in areas_shown:
+        table.add_column(name, justify="right")
+    labels = {p.code(): p.human() for p in result.periods}
+    value = {(r["period"], r["omraade"]): r["share_pct"] for r in series.to_dicts()}
+    for code, label in labels.items():
+        table.add_row(label, *[pct(value.get((code, a))) for a in areas_shown])
     return table

@@ -1,0 +1,70 @@
+"""``fleksmon noegletal``: a kommune's last 25 months against Hele landet and the top 10."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fleksmon.cli.options import (
+    SELECT,
+    AsOfOpt,
+    BomOpt,
+    CriterionOpt,
+    FormatOpt,
+    KommuneOpt,
+    OutputOpt,
+    PeriodOpt,
+    SourceOpt,
+    StoreOpt,
+    TargetsOpt,
+)
+from fleksmon.cli.options import Source as SourceEnum
+
+
+def noegletal(
+    criterion: CriterionOpt = None,
+    kommune: KommuneOpt = None,
+    months: Annotated[
+        int, typer.Option("--months", "-m", help="How many months back.", rich_help_panel=SELECT)
+    ] = 25,
+    period: PeriodOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    bom: BomOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    source: SourceOpt = SourceEnum.auto,
+    targets: TargetsOpt = None,
+) -> None:
+    """Key figures: the kommune's monthly share against Hele landet and the top-10 average.
+
+    As STAR's Nøgletal reports: the last 25 months (or --months) up to the latest
+    month with data (or the end of --period); top 10 is the plain mean of the ten
+    best kommuner that month. Data output is long: criterion, period, omraade,
+    share_pct.
+
+    Example: fleksmon noegletal --criterion 1 --kommune Ballerup --months 13
+    """
+    from fleksmon import report
+    from fleksmon.cli import common
+    from fleksmon.cli.output import emit_frame
+    from fleksmon.errors import FleksmonError
+    from fleksmon.render.table import noegletal_table
+
+    if not criterion or len(criterion) != 1 or not kommune:
+        raise FleksmonError(
+            "noegletal needs one --criterion and at least one --kommune",
+            "e.g. fleksmon noegletal --criterion 1 --kommune Ballerup",
+        )
+    result, series = report.noegletal(
+        criterion[0],
+        kommune,
+        months=months,
+        period=common.period_arg(period),
+        store=common.open_store(store),
+        as_of=common.as_of_arg(as_of),
+        source=source.value,
+        criteria=common.criteria_arg(targets),
+    )
+    emit_frame(series, fmt, output, bom=bom, table=noegletal_table(result, series))
