@@ -330,3 +330,18 @@ def test_r1_r2_from_person_level_ressourceforloeb(
     )
     default = json.loads(cli("gap", "-c", "r2", "-s", store, "-f", "json").stdout)
     assert {r["period"] for r in default} == {"2020M02..2020M04"}
+
+
+def test_help_starts_without_heavy_imports() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from fleksmon.cli.app import app\n"
+        "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
+        "heavy = [m for m in ('polars', 'numpy', 'openpyxl', 'fastexcel') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -6,11 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from fleksmon import synth as generate
 from fleksmon.errors import FleksmonError
-from fleksmon.periods import parse_period
 
 KINDS = ("fleksjob-timer", "ly-forloeb", "ly-maaneder")
 
@@ -34,7 +31,10 @@ def synth(
 
     Example: fleksmon synth fleksjob-timer timer.parquet --persons 250000 --months 120
     """
-    err = Console(stderr=True)
+    from fleksmon import synth as generate
+    from fleksmon.cli.output import err_console as err
+    from fleksmon.periods import parse_period
+
     if kind not in KINDS:
         raise FleksmonError(f"unknown synthetic kind {kind!r}", f"use one of {', '.join(KINDS)}")
     period = parse_period(start)
