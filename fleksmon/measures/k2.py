@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from fleksmon.measures.shares import windows
+
 COUNTS = ("ly_afsluttet", "ly_afsluttet_under_6m", "ly_krydser_6m")
 """The monthly K2 counts, as measure ids."""
 
@@ -90,7 +92,7 @@ def k2_windows(monthly: pl.LazyFrame, first: int, last: int, width: int = 3) -> 
 
     Every kommune present in ``monthly`` gets every window (zeros filled);
     ``maaned`` is the window's last month. Adds ``ly_share`` (null when no
-    spell ended in the window).
+    spell ended in the window). The window rule is :func:`fleksmon.measures.shares.windows`.
     """
     kommuner = monthly.select("kommune_kode").unique()
     grid = kommuner.join(
@@ -99,14 +101,12 @@ def k2_windows(monthly: pl.LazyFrame, first: int, last: int, width: int = 3) -> 
         ),
         how="cross",
     )
-    filled = (
-        grid.join(monthly, on=["kommune_kode", "maaned"], how="left")
-        .with_columns(pl.col(c).fill_null(0) for c in COUNTS)
-        .sort("kommune_kode", "maaned")
+    filled = grid.join(monthly, on=["kommune_kode", "maaned"], how="left").with_columns(
+        pl.col(c).fill_null(0) for c in COUNTS
     )
-    summed = filled.with_columns(pl.col(c).rolling_sum(width).over("kommune_kode") for c in COUNTS)
+    summed = windows(filled, width, list(COUNTS), key="kommune_kode").drop("window_complete")
     return (
-        summed.filter(pl.col("maaned") >= first)
+        summed.filter(pl.col("maaned").is_between(first, last))
         .with_columns(
             ly_share=pl.when(pl.col("ly_afsluttet") > 0).then(
                 pl.col("ly_afsluttet_under_6m") / pl.col("ly_afsluttet")

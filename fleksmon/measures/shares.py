@@ -98,25 +98,36 @@ def fill_areas(monthly: pl.LazyFrame, value_columns: list[str]) -> pl.LazyFrame:
     return pl.concat([given, summed], how="vertical_relaxed")
 
 
-def windows(monthly: pl.LazyFrame, size: int, value_columns: list[str]) -> pl.LazyFrame:
-    """Rolling sums over ``size`` consecutive months, keyed by the window's last month.
+def windows(
+    monthly: pl.LazyFrame, size: int, value_columns: list[str], key: str = "kommune"
+) -> pl.LazyFrame:
+    """Rolling sums over ``size`` consecutive months per ``key``, keyed by the window's
+    last month (``maaned``). A window with a month missing or suppressed has null values.
 
-    A window with a month missing or suppressed has null values.
+    This is the one definition of K2's rolling windows; ``complete`` and
+    ``kommuner_present`` (from :func:`fill_areas`) are carried when present.
     """
     if size <= 1:
         return monthly
     shifted = pl.concat(
         [monthly.with_columns(pl.col("maaned") + k) for k in range(size)], how="vertical_relaxed"
     )
-    return shifted.group_by("kommune", "maaned").agg(
+    carried = [
+        expr
+        for name, expr in (
+            ("complete", pl.col("complete").all()),
+            ("kommuner_present", pl.col("kommuner_present").min()),
+        )
+        if name in monthly.collect_schema().names()
+    ]
+    return shifted.group_by(key, "maaned").agg(
         *[
             pl.when((pl.len() == size) & (pl.col(c).null_count() == 0))
             .then(pl.col(c).sum())
             .alias(c)
             for c in value_columns
         ],
-        pl.col("complete").all(),
-        pl.col("kommuner_present").min(),
+        *carried,
         (pl.len() == size).alias("window_complete"),
     )
 
