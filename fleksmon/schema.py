@@ -10,6 +10,8 @@ the kommune as its DST code (``Int16``); hours are integer hundredths.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 AGGREGATE: dict[str, pl.DataType] = {
@@ -54,3 +56,7 @@ PERSON_KINDS: dict[str, dict[str, pl.DataType]] = {
 of the same kommune (and month, for the monthly kinds)."""
 
 KINDS: tuple[str, ...] = ("aggregate", *PERSON_KINDS)
+
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+"""Person-level dates must lie in this range (readers refuse others)."""

@@ -135,6 +135,10 @@ def test_parquet_in_stored_schema(tmp_path: Path) -> None:
         ),
         ("person;kommune;start;slut\np1;101;32-01-2019;\n", "cannot read the date '32-01-2019'"),
         ("person;kommune;start;slut\np1;101;;\n", "the date is empty"),
+        (
+            "person;kommune;start;slut\np1;101;01-01-2219;\n",
+            "row 2, column 'start': the date 01-01-2219 is outside 1900–2199",
+        ),
         ("person;kommune;periode;timer\np1;101;2019M01;-1,00\n", "negative"),
         ("person;kommune;periode;timer\np1;101;2019M01;744,01\n", "744"),
         ("person;kommune;periode;timer\np1;101;2019M01;400\np1;101;2019M01;400\n", "744"),

@@ -9,9 +9,12 @@ three-month windows by :func:`k2_windows` (or by the caller).
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
 from fleksmon.measures.shares import windows
+from fleksmon.schema import FIRST_DATE, LAST_DATE
 
 COUNTS = ("ly_afsluttet", "ly_afsluttet_under_6m", "ly_krydser_6m")
 """The monthly K2 counts, as measure ids."""
@@ -55,34 +58,68 @@ def spells_from_months(months: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+@cache
+def _calendar() -> pl.DataFrame:
+    """One row per day from FIRST_DATE to LAST_DATE: its month, and the day and month six
+    calendar months later (``offset_by("6mo")`` clamps to month end: 31 Aug → 28/29 Feb).
+
+    K2 looks dates up here by day number instead of doing calendar arithmetic on
+    every spell.
+    """
+    days = pl.date_range(FIRST_DATE, LAST_DATE, eager=True)
+    six = days.dt.offset_by("6mo")
+    return pl.DataFrame(
+        {
+            "month": _month_of(days),
+            "six_day": six.cast(pl.Int32),
+            "six_month": _month_of(six),
+        }
+    )
+
+
+def _month_of(days: pl.Series) -> pl.Series:
+    return days.dt.year().cast(pl.Int32) * 12 + days.dt.month().cast(pl.Int32) - 1
+
+
 def k2_monthly(spells: pl.LazyFrame) -> pl.LazyFrame:
     """Monthly K2 counts per ``kommune_kode`` (Int16) and ``maaned`` (Int32).
 
     ``ly_afsluttet``: spells ending in the month; ``ly_afsluttet_under_6m``: of
-    those, spells that lasted under six months; ``ly_krydser_6m``: spells whose
-    six-month anniversary falls in the month and that are still running then.
-    Counts are Int64; only kommune-months with a count above zero appear.
+    those, spells that lasted under six months (``slut < start + 6 months``);
+    ``ly_krydser_6m``: spells whose six-month anniversary falls in the month and
+    that are still running then (``slut`` empty or ``≥ start + 6 months``).
+    Counts are Int64; only kommune-months with a count above zero appear. Dates
+    must lie within :data:`fleksmon.schema.FIRST_DATE`..``LAST_DATE``.
     """
-    six = pl.col("start").dt.offset_by("6mo")
-    base = spells.select(pl.col("kommune_kode").cast(pl.Int16), "start", "slut", _six=six)
-    ended = base.filter(pl.col("slut").is_not_null()).select(
-        "kommune_kode",
-        maaned=_month(pl.col("slut")),
-        ly_afsluttet=pl.lit(1, dtype=pl.Int64),
-        ly_afsluttet_under_6m=(pl.col("slut") < pl.col("_six")).cast(pl.Int64),
-        ly_krydser_6m=pl.lit(0, dtype=pl.Int64),
+    cal = _calendar()
+    day0 = pl.lit(FIRST_DATE).cast(pl.Int32)
+    start = pl.col("start").cast(pl.Int32) - day0
+    end = pl.col("slut").cast(pl.Int32)
+    base = spells.select(
+        pl.col("kommune_kode").cast(pl.Int16),
+        _six=pl.lit(cal["six_day"]).gather(start),
+        _six_month=pl.lit(cal["six_month"]).gather(start),
+        _end=end,
+        _end_month=pl.lit(cal["month"]).gather(end - day0),
     )
-    crossing = base.filter(pl.col("slut").is_null() | (pl.col("slut") >= pl.col("_six"))).select(
-        "kommune_kode",
-        maaned=_month(pl.col("_six")),
-        ly_afsluttet=pl.lit(0, dtype=pl.Int64),
-        ly_afsluttet_under_6m=pl.lit(0, dtype=pl.Int64),
-        ly_krydser_6m=pl.lit(1, dtype=pl.Int64),
+    under = pl.col("_end") < pl.col("_six")
+    ended = (
+        base.filter(pl.col("_end").is_not_null())
+        .group_by("kommune_kode", pl.col("_end_month").alias("maaned"))
+        .agg(
+            ly_afsluttet=pl.len().cast(pl.Int64),
+            ly_afsluttet_under_6m=under.sum().cast(pl.Int64),
+        )
+    )
+    crossing = (
+        base.filter(pl.col("_end").is_null() | ~under)
+        .group_by("kommune_kode", pl.col("_six_month").alias("maaned"))
+        .agg(ly_krydser_6m=pl.len().cast(pl.Int64))
     )
     return (
-        pl.concat([ended, crossing])
-        .group_by("kommune_kode", "maaned")
-        .agg(pl.col(c).sum() for c in COUNTS)
+        ended.join(crossing, on=["kommune_kode", "maaned"], how="full", coalesce=True)
+        .with_columns(pl.col(c).fill_null(0) for c in COUNTS)
+        .select("kommune_kode", "maaned", *COUNTS)
         .sort("kommune_kode", "maaned")
     )
 

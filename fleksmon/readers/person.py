@@ -23,7 +23,7 @@ from fleksmon.errors import FleksmonError
 from fleksmon.numbers import is_missing_expr, number_expr
 from fleksmon.periods import try_parse_period
 from fleksmon.pseudonym import pseudonymize
-from fleksmon.schema import PERSON_KINDS
+from fleksmon.schema import FIRST_DATE, LAST_DATE, PERSON_KINDS
 
 MAX_MONTH_HOURS_CENT = 74_400
 """744 hours (31 days of 24 hours): more in one month is absurd."""
@@ -299,6 +299,16 @@ def _dates(frame: pl.DataFrame, column: str, source: str, *, required: bool) -> 
     if required and parsed_col.is_null().any():
         row = _first_row(frame, parsed_col.is_null())
         raise _fail(source, row, column, "the date is empty", "every spell needs a start date")
+    outside = ~parsed_col.is_between(FIRST_DATE, LAST_DATE) & parsed_col.is_not_null()
+    if outside.any():
+        raise _fail(
+            source,
+            _first_row(frame, outside),
+            column,
+            f"the date {parsed_col.filter(outside)[0]:%d-%m-%Y} is outside "
+            f"{FIRST_DATE.year}–{LAST_DATE.year}",
+            "correct the date",
+        )
     return parsed_col.alias(column)
 
 
