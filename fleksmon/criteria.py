@@ -60,6 +60,15 @@ MEASURES: tuple[Measure, ...] = (
     Measure("rf_fleksjob", "Fleksjob", ()),
     Measure("rf_selvforsoerget", "Selvforsørget beskæftigelse", ()),
     Measure("rf_uddannelse", "Uddannelse", ()),
+    Measure("rf_lange_forloeb", "Ressourceforløb på mindst 1 år", ()),
+    Measure(
+        "rf_uden_indsats",
+        "Heraf uden virksomhedsrettet indsats det seneste år",
+        ("uden virksomhedsrettet indsats",),
+    ),
+    Measure("rf_under_1_aar", "Forløb under 1 år", ("under 1 år",)),
+    Measure("rf_1_2_aar", "Forløb 1-2 år", ("1-2 år",)),
+    Measure("rf_over_2_aar", "Forløb over 2 år", ("over 2 år",)),
 )
 MEASURE_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES)
 
@@ -115,6 +124,17 @@ RF_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("praktik_loentilskud", "rf_praktik_loentilskud"),
 )
 """The ressourceforløb hierarchy, first category first (R2 is the first four)."""
+
+RF_INDICATORS: tuple[tuple[str, str], ...] = (
+    ("lange_forloeb", "rf_lange_forloeb"),
+    ("uden_indsats", "rf_uden_indsats"),
+    ("under_1_aar", "rf_under_1_aar"),
+    ("forloeb_1_2_aar", "rf_1_2_aar"),
+    ("over_2_aar", "rf_over_2_aar"),
+)
+"""Indicators at the period's last month, carried on R1/R2 records: spells of at least
+a year, those of them without virksomhedsrettet indsats in the last 12 months, and all
+running spells by duration."""
 
 CRITERIA: dict[str, Criterion] = {
     c.id: c
@@ -189,7 +209,7 @@ CRITERIA: dict[str, Criterion] = {
             columns=1,
             population_label="Målgruppe",
             hits_label="Virksomhedsrettet indsats mv.",
-            extras=RF_CATEGORIES,
+            extras=RF_CATEGORIES + RF_INDICATORS,
             source_note="Kilde: DFDG, eIndkomst, SU",
         ),
         Criterion(
@@ -204,7 +224,7 @@ CRITERIA: dict[str, Criterion] = {
             columns=1,
             population_label="Målgruppe",
             hits_label="Beskæftigelse mv.",
-            extras=RF_CATEGORIES[:4],
+            extras=RF_CATEGORIES[:4] + RF_INDICATORS,
             source_note="Kilde: DFDG, eIndkomst, SU",
         ),
     )

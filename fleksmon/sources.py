@@ -38,36 +38,37 @@ def kode_frame() -> pl.LazyFrame:
 def _rf_tidy(
     store: Store, crit: Criterion, as_of: dt.datetime | None, period: Period | None
 ) -> pl.LazyFrame | None:
-    """R1/R2 counts from person-level ressourceforløb months, for the selected period
-    (default: the last three months with data) and for the baseline period."""
+    """R1/R2 counts (and the indicators at the period's last month) from person-level
+    ressourceforløb months, for the selected period (default: the last three months
+    with data) and for the baseline period."""
     panel = store.scan("ressourceforloeb", as_of)
     if panel is None:
         return None
-    from fleksmon.measures.rf import rf_counts
+    from fleksmon.measures.rf import rf_counts, rf_indicators
 
     latest = panel.select(pl.col("maaned").max()).collect().item()
     if latest is None:
         return None
     wanted = period or Period(int(latest) - 2, int(latest))
-    base = crit.baseline_period()
     present = _coverage(panel.select("kommune_kode").unique())
-    frames = [
-        _kode_names(
-            present.join(rf_counts(panel, p.start, p.end), on="kommune_kode", how="left").fill_null(
-                0
+
+    def rows(p: Period) -> pl.LazyFrame:
+        counts = rf_counts(panel, p.start, p.end).join(
+            rf_indicators(panel, p.end), on="kommune_kode", how="full", coalesce=True
+        )
+        return (
+            _kode_names(present.join(counts, on="kommune_kode", how="left").fill_null(0))
+            .unpivot(index="kommune", variable_name="maaling", value_name="vaerdi")
+            .select(
+                "kommune",
+                pl.lit(p.start, pl.Int32).alias("fra"),
+                pl.lit(p.end, pl.Int32).alias("til"),
+                "maaling",
+                pl.col("vaerdi").cast(pl.Float64),
             )
         )
-        .unpivot(index="kommune", variable_name="maaling", value_name="vaerdi")
-        .select(
-            "kommune",
-            pl.lit(p.start, pl.Int32).alias("fra"),
-            pl.lit(p.end, pl.Int32).alias("til"),
-            "maaling",
-            pl.col("vaerdi").cast(pl.Float64),
-        )
-        for p in dict.fromkeys([base, wanted])
-    ]
-    return pl.concat(frames)
+
+    return pl.concat([rows(p) for p in dict.fromkeys([crit.baseline_period(), wanted])])
 
 
 def _kode_names(frame: pl.LazyFrame) -> pl.LazyFrame:

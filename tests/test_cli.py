@@ -322,11 +322,15 @@ def test_r1_r2_from_person_level_ressourceforloeb(
     assert result.stdout == (
         "kommune,kommune_kode,criterion,period,population,hits,share_pct,target_pct,gap_pp,"
         "gap_persons,met,baseline_pct,selvforsoerget,uddannelse,fleksjob,loentimer,"
-        "praktik_loentilskud\n"
-        "Thisted,787,R1,2020M01..2020M03,1.0,1.0,100.0,35.0,,,true,100.0,0.0,1.0,0.0,0.0,0.0\n"
-        "Viborg,791,R1,2020M01..2020M03,4.0,4.0,100.0,35.0,,,true,100.0,1.0,0.0,1.0,1.0,1.0\n"
-        "Thisted,787,R2,2020M01..2020M03,1.0,1.0,100.0,15.0,,,true,100.0,0.0,1.0,0.0,0.0,\n"
-        "Viborg,791,R2,2020M01..2020M03,4.0,3.0,75.0,15.0,,,true,75.0,1.0,0.0,1.0,1.0,\n"
+        "praktik_loentilskud,lange_forloeb,uden_indsats,under_1_aar,forloeb_1_2_aar,over_2_aar\n"
+        "Thisted,787,R1,2020M01..2020M03,1.0,1.0,100.0,35.0,,,true,100.0,0.0,1.0,0.0,0.0,0.0,"
+        "0.0,0.0,0.0,0.0,0.0\n"
+        "Viborg,791,R1,2020M01..2020M03,4.0,4.0,100.0,35.0,,,true,100.0,1.0,0.0,1.0,1.0,1.0,"
+        "0.0,0.0,2.0,0.0,0.0\n"
+        "Thisted,787,R2,2020M01..2020M03,1.0,1.0,100.0,15.0,,,true,100.0,0.0,1.0,0.0,0.0,,"
+        "0.0,0.0,0.0,0.0,0.0\n"
+        "Viborg,791,R2,2020M01..2020M03,4.0,3.0,75.0,15.0,,,true,75.0,1.0,0.0,1.0,1.0,,"
+        "0.0,0.0,2.0,0.0,0.0\n"
     )
     default = json.loads(cli("gap", "-c", "r2", "-s", store, "-f", "json").stdout)
     assert {r["period"] for r in default} == {"2020M02..2020M04"}
@@ -345,3 +349,28 @@ def test_help_starts_without_heavy_imports() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_r1_records_carry_the_indicators(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLEKSMON_KEY", "k")
+    lines = ["cpr;kommune;periode;praktik_loentilskud;loentimer;fleksjob;su;beskaeftigelsesgrad"]
+    for m in range(1, 13):
+        lines.append(f"a;Faxe;2019M{m:02d};0;0;0;0;0")  # 15 months, no indsats: long, without
+        lines.append(f"b;Faxe;2019M{m:02d};{int(m == 5)};0;0;0;0")  # 15 months, praktik in May
+    for m in (1, 2, 3):
+        lines += [f"a;Faxe;2020M0{m};0;0;0;0;0", f"b;Faxe;2020M0{m};0;0;0;0;0"]
+        lines.append(f"c;Faxe;2020M0{m};0;0;0;0;0")  # 3 months
+    path = tmp_path / "rf.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = str(tmp_path / "s")
+    assert cli("ingest", str(path), "--store", store).exit_code == 0
+    record = json.loads(cli("gap", "-c", "r1", "-s", store, "-f", "json").stdout)[0]
+    assert record["period"] == "2020M01..2020M03"
+    assert (record["lange_forloeb"], record["uden_indsats"]) == (2.0, 1.0)
+    assert (record["under_1_aar"], record["forloeb_1_2_aar"], record["over_2_aar"]) == (
+        1.0,
+        2.0,
+        0.0,
+    )
