@@ -251,6 +251,7 @@ def load_targets(path: Path) -> dict[str, Criterion]:
     ``[K1] target_pct = 87`` changes a target, ``baseline = "2016M06"`` the
     baseline and ``direction = "lower"`` the direction; a new table with
     ``population`` and ``hits`` (measure ids) declares a measure of its own.
+    ``[labels]`` (column label → measure id) is for the readers, not a criterion.
     """
     try:
         data = tomllib.loads(path.read_text("utf-8"))
@@ -260,11 +261,19 @@ def load_targets(path: Path) -> dict[str, Criterion]:
         ) from exc
     table = dict(CRITERIA)
     for key, spec in data.items():
-        if not isinstance(spec, dict):
+        if not isinstance(spec, dict) or key == "labels":
             continue
         cid = key.upper()
         changes: dict[str, object] = {}
-        for name in ("target_pct", "baseline", "direction", "name", "statement"):
+        for name in (
+            "target_pct",
+            "baseline",
+            "direction",
+            "name",
+            "statement",
+            "population_label",
+            "hits_label",
+        ):
             if name in spec:
                 changes[name] = spec[name]
         if "target" in spec:
@@ -296,6 +305,8 @@ def load_targets(path: Path) -> dict[str, Criterion]:
                 hits=changes["hits"],  # type: ignore[arg-type]
                 baseline=str(changes.get("baseline", "2018M09")),
                 direction=str(changes.get("direction", "higher")),
+                population_label=str(changes.get("population_label", "Population")),
+                hits_label=str(changes.get("hits_label", "Hits")),
             )
         else:
             raise FleksmonError(

@@ -374,3 +374,38 @@ def test_r1_records_carry_the_indicators(
         2.0,
         0.0,
     )
+
+
+def test_own_targets_and_labels_from_toml(cli: Run, tmp_path: Path) -> None:
+    targets = tmp_path / "aalborg.toml"
+    targets.write_text(
+        '[K1]\ntarget_pct = 87\n\n[LY]\nname = "Andel på ledighedsydelse"\ntarget_pct = 13\n'
+        'direction = "lower"\npopulation = ["fleksjob_fuldtid", "ledighedsydelse_fuldtid"]\n'
+        'hits = ["ledighedsydelse_fuldtid"]\npopulation_label = "I ordningen"\n'
+        'hits_label = "På ledighedsydelse"\n\n'
+        '[labels]\n"Fleksjobbere (fuldtid)" = "fleksjob_fuldtid"\n'
+        '"LY-modtagere (fuldtid)" = "ledighedsydelse_fuldtid"\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "aalborg.csv"
+    data.write_text(
+        "Kommune;Periode;Fleksjobbere (fuldtid);LY-modtagere (fuldtid)\nAalborg;2018M03;2.000;310\n",
+        encoding="utf-8",
+    )
+    store = str(tmp_path / "s")
+    assert cli("ingest", str(data), "-s", store, "--targets", str(targets)).exit_code == 0
+    records = json.loads(cli("gap", "-s", store, "--targets", str(targets), "-f", "json").stdout)
+    by_id = {r["criterion"]: r for r in records}
+    assert (by_id["K1"]["target_pct"], by_id["K1"]["gap_persons"]) == (87.0, 10)
+    ly = by_id["LY"]
+    assert (ly["population"], ly["hits"], ly["met"], ly["gap_persons"]) == (
+        2310.0,
+        310.0,
+        False,
+        10,
+    )
+    table = cli("gap", "-c", "ly", "-s", store, "--targets", str(targets), "-f", "table").stdout
+    assert "I ordningen" in table and "På ledighedsydelse" in table
+    without = cli("ingest", str(data), "-s", str(tmp_path / "t"))
+    assert without.exit_code == 2
+    assert "unknown measure 'Fleksjobbere (fuldtid)'" in without.stderr
