@@ -389,7 +389,8 @@ def test_own_targets_and_labels_from_toml(cli: Run, tmp_path: Path) -> None:
     )
     data = tmp_path / "aalborg.csv"
     data.write_text(
-        "Kommune;Periode;Fleksjobbere (fuldtid);LY-modtagere (fuldtid)\nAalborg;2018M03;2.000;310\n",
+        "Kommune;Periode;Fleksjobbere (fuldtid);LY-modtagere (fuldtid)\n"
+        "Aalborg;2018M03;2.000;310\n",
         encoding="utf-8",
     )
     store = str(tmp_path / "s")
