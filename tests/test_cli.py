@@ -68,19 +68,28 @@ def _table_rows(text: str) -> dict[str, list[str]]:
     }
 
 
-def test_gap_table_reads_like_the_report(cli: Run, k1_store: Store) -> None:
+def test_compute_table_reproduces_the_oct_2019_report(cli: Run, k1_store: Store) -> None:
     from tests.conftest import K1_SEP_2019
 
-    result = cli("gap", "-c", "1", "--store", str(k1_store.root), "--format", "table")
+    result = cli("compute", "-c", "1", "--store", str(k1_store.root), "--format", "table")
     assert result.exit_code == 0
     rows = _table_rows(result.stdout)
     expected = {
-        k: [f"{share}%", "90%", str(pp), str(n), format_int(f + ly), format_int(f)]
+        k: ["–", f"{share}%", format_int(f + ly), format_int(f), str(pp), str(n)]
         for k, (f, ly, share, pp, n) in K1_SEP_2019.items()
     }
     assert rows == expected
     assert list(rows) == list(K1_SEP_2019)  # the report's order: best share first
     assert "Anm.: Hele landet is not shown: only 9 of 98 kommuner have data" in result.stdout
+
+
+def test_gap_table_has_one_decimal(cli: Run, k1_store: Store) -> None:
+    result = cli("gap", "-c", "1", "--store", str(k1_store.root), "--format", "table")
+    assert result.exit_code == 0
+    rows = _table_rows(result.stdout)
+    assert rows["Gentofte"] == ["89,3%", "90%", "0,7", "3", "449", "401"]
+    assert rows["Ballerup"] == ["79,5%", "90%", "10,5", "68", "644", "512"]
+    assert list(rows)[::8] == ["Gentofte", "Ballerup"]
 
 
 def test_k3_hele_landet_table_and_json(cli: Run, store: Store) -> None:
@@ -99,13 +108,16 @@ def test_k3_hele_landet_table_and_json(cli: Run, store: Store) -> None:
     )
     table = cli("gap", "-c", "3", "-s", str(store.root), "-f", "table")
     assert _table_rows(table.stdout)["Hele landet"] == [
-        "24%",
+        "24,2%",
         "28%",
-        "4",
+        "3,8",
         "998",
         "26.115",
         "6.314",
     ]
+    report = cli("compute", "-c", "3", "-s", str(store.root), "-f", "table")
+    assert _table_rows(report.stdout)["Hele landet"][-4:] == ["26.115", "6.314", "4", "998"]
+    assert "24%" in _table_rows(report.stdout)["Hele landet"]
     records = json.loads(cli("gap", "-c", "3", "-s", str(store.root), "-f", "json").stdout)
     assert records == api.gap("K3", store=store).records.to_dicts()
     assert records[0]["gap_persons"] == 998
@@ -146,7 +158,7 @@ def test_met_prints_check_mark(cli: Run, store: Store) -> None:
     thisted = next(line for line in result.stdout.splitlines() if "Thisted" in line)
     assert [c.strip() for c in thisted.split("│")[1:-1]] == [
         "Thisted",
-        "55%",
+        "55,2%",
         "28%",
         "✓",
         "✓",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from fleksmon import areas
-from fleksmon.numbers import format_int, round_half_away
+from fleksmon.numbers import format_int, format_number
 
 if TYPE_CHECKING:
     import polars as pl
@@ -23,9 +23,12 @@ MET = "✓"
 NONE = "–"
 
 
-def pct(value: float | None) -> str:
-    """A share as a whole percent (``89%``), ``–`` for none."""
-    return NONE if value is None else f"{round_half_away(value):.0f}%"
+def pct(value: float | None, decimals: int = 0) -> str:
+    """A share in percent, rounded half away from zero: whole in report tables (``89%``),
+    one decimal elsewhere (``89,3%``); ``–`` for none."""
+    if value is None:
+        return NONE
+    return f"{format_number(value, decimals) if decimals else format_int(value)}%"
 
 
 def count(value: float | None) -> str:
@@ -62,12 +65,12 @@ def area_rows(result: Result) -> list[dict[str, Any]]:
     return ordered(list(by_area.values()), result.criterion.direction != "lower")
 
 
-def _gap_cells(row: dict[str, Any]) -> tuple[str, str]:
+def _gap_cells(row: dict[str, Any], decimals: int = 0) -> tuple[str, str]:
     if row.get("met"):
         return MET, MET
     if row.get("gap_pp") is None:
         return NONE, NONE
-    return f"{round_half_away(row['gap_pp']):.0f}", count(row["gap_persons"])
+    return pct(row["gap_pp"], decimals).rstrip("%"), count(row["gap_persons"])
 
 
 def _add_rows(table: Table, rows: list[dict[str, Any]], make: Any) -> None:
@@ -116,7 +119,9 @@ def series_table(result: Result) -> Table:
 
 
 def gap_table(result: Result) -> Table:
-    """The distance to target in the latest period: share, target, %-point, persons."""
+    """The distance to target in the latest period: share, target, %-point, persons.
+
+    Not a report table, so shares and %-points carry one decimal."""
     crit = result.criterion
     period = result.periods[-1].human()
     table = Table(
@@ -137,9 +142,9 @@ def gap_table(result: Result) -> Table:
     def make(row: dict[str, Any]) -> list[str]:
         return [
             row["kommune"],
-            pct(row["share_pct"]),
+            pct(row["share_pct"], 1),
             f"{crit.target_pct:g}%",
-            *_gap_cells(row),
+            *_gap_cells(row, 1),
             count(row["population"]),
             count(row["hits"]),
         ]
@@ -163,5 +168,5 @@ def noegletal_table(result: Result, series: pl.DataFrame) -> Table:
     labels = {p.code(): p.human() for p in result.periods}
     value = {(r["period"], r["omraade"]): r["share_pct"] for r in series.to_dicts()}
     for code, label in labels.items():
-        table.add_row(label, *[pct(value.get((code, a))) for a in areas_shown])
+        table.add_row(label, *[pct(value.get((code, a)), 1) for a in areas_shown])
     return table
