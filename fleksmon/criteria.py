@@ -71,6 +71,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("rf_over_2_aar", "Forløb over 2 år", ("over 2 år",)),
 )
 MEASURE_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES)
+MEASURE_LABELS: dict[str, str] = {m.id: m.label for m in MEASURES}
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Criterion:
 
     ``window`` is the number of months summed into one figure (3 for K2's
     rolling quarters, 0 for R1/R2 which take the whole selected period);
+    ``extras`` are further counts (record key, measure id) that records and report
+    tables show, ``record_only`` counts that only records carry;
     ``columns`` how many periods a report table shows; ``baseline`` the period
     the baseline share is read at (for windowed criteria, its last month).
     """
@@ -94,6 +97,7 @@ class Criterion:
     columns: int = 7
     direction: str = "higher"
     extras: tuple[tuple[str, str], ...] = ()
+    record_only: tuple[tuple[str, str], ...] = ()
     population_label: str = "Population"
     hits_label: str = "Hits"
     gap_note: str = ""
@@ -106,9 +110,14 @@ class Criterion:
         return self.target_pct / 100.0
 
     @property
+    def counts(self) -> tuple[tuple[str, str], ...]:
+        """Every extra count a record carries: the table's ``extras``, then ``record_only``."""
+        return self.extras + self.record_only
+
+    @property
     def measures(self) -> tuple[str, ...]:
         """Every measure the criterion reads."""
-        extra = tuple(m for _, m in self.extras)
+        extra = tuple(m for _, m in self.counts)
         return tuple(dict.fromkeys(self.population + self.hits + extra))
 
     def baseline_period(self) -> Period:
@@ -209,7 +218,8 @@ CRITERIA: dict[str, Criterion] = {
             columns=1,
             population_label="Målgruppe",
             hits_label="Virksomhedsrettet indsats mv.",
-            extras=RF_CATEGORIES + RF_INDICATORS,
+            extras=RF_CATEGORIES,
+            record_only=RF_INDICATORS,
             source_note="Kilde: DFDG, eIndkomst, SU",
         ),
         Criterion(
@@ -224,7 +234,8 @@ CRITERIA: dict[str, Criterion] = {
             columns=1,
             population_label="Målgruppe",
             hits_label="Beskæftigelse mv.",
-            extras=RF_CATEGORIES[:4] + RF_INDICATORS,
+            extras=RF_CATEGORIES[:4],
+            record_only=RF_INDICATORS,
             source_note="Kilde: DFDG, eIndkomst, SU",
         ),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from fleksmon import __version__, api, areas, sources
-from fleksmon.criteria import MEASURES, Criterion, get_criterion
+from fleksmon.criteria import MEASURE_LABELS, Criterion, get_criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
 from fleksmon.periods import Period
@@ -21,7 +21,6 @@ from fleksmon.store import Batch, Store
 CHART_AREAS = 10
 """Without ``kommuner``, chart every kommune of the result when there are at most this many."""
 TOP10 = "Top-10 gns."
-LABELS = {m.id: m.label for m in MEASURES}
 
 
 @dataclass
@@ -50,7 +49,11 @@ class Section:
         result, crit = self.result, self.result.criterion
         last = result.periods[-1].human()
         base = result.baseline.human() if result.baseline else ""
-        counts = [crit.population_label, crit.hits_label, *[LABELS[m] for _, m in crit.extras]]
+        counts = [
+            crit.population_label,
+            crit.hits_label,
+            *[MEASURE_LABELS[m] for _, m in crit.extras],
+        ]
         return [
             "Område",
             f"Andel\n{base}",

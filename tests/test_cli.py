@@ -75,7 +75,7 @@ def test_compute_table_reproduces_the_oct_2019_report(cli: Run, k1_store: Store)
     assert result.exit_code == 0
     rows = _table_rows(result.stdout)
     expected = {
-        k: ["–", f"{share}%", format_int(f + ly), format_int(f), str(pp), str(n)]
+        k: ["–", f"{share}%", format_int(f + ly), format_int(f), format_int(ly), str(pp), str(n)]
         for k, (f, ly, share, pp, n) in K1_SEP_2019.items()
     }
     assert rows == expected
@@ -135,6 +135,7 @@ def test_compute_table_has_baseline_series_and_gap(cli: Run, k1_store: Store) ->
         "89%",
         "449",
         "401",
+        "48",
         "1",
         "3",
     ]

@@ -17,7 +17,7 @@ VALUE_COLUMNS = ("population", "hits")
 
 def extra_columns(crit: Criterion) -> list[str]:
     """Names of the criterion's extra count columns (e.g. K2's ``crossings``)."""
-    return [name for name, _ in crit.extras]
+    return [name for name, _ in crit.counts]
 
 
 def _all_or_null(exprs: list[pl.Expr]) -> pl.Expr:
@@ -49,7 +49,7 @@ def counts(
         "maaned",
         _all_or_null([pl.col(m) for m in crit.population]).alias("population"),
         _all_or_null([pl.col(m) for m in crit.hits]).alias("hits"),
-        *[pl.col(m).alias(name) for name, m in crit.extras],
+        *[pl.col(m).alias(name) for name, m in crit.counts],
     )
 
 

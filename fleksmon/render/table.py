@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from fleksmon import areas
+from fleksmon.criteria import MEASURE_LABELS
 from fleksmon.numbers import format_int, format_number
 
 if TYPE_CHECKING:
@@ -98,8 +99,9 @@ def series_table(result: Result) -> Table:
     for p in result.periods:
         table.add_column(f"Andel\n{p.human()}", justify="right")
     last = result.periods[-1].human()
-    table.add_column(f"{crit.population_label}\n{last}", justify="right")
-    table.add_column(f"{crit.hits_label}\n{last}", justify="right")
+    counts = [crit.population_label, crit.hits_label, *(MEASURE_LABELS[m] for _, m in crit.extras)]
+    for label in counts:
+        table.add_column(f"{label}\n{last}", justify="right")
     table.add_column("%-point", justify="right")
     table.add_column("Antal personer", justify="right")
 
@@ -111,6 +113,7 @@ def series_table(result: Result) -> Table:
             *shares,
             count(row.get("population")),
             count(row.get("hits")),
+            *(count(row.get(name)) for name, _ in crit.extras),
             *_gap_cells(row),
         ]
 
