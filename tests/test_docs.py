@@ -47,5 +47,10 @@ def test_readme_quick_start_runs(
         assert result.exit_code == 0, result.stderr
     assert "K1: Andel i fleksjob, Sep. 2019" in result.stdout
     assert "K2: " in result.stdout and "K3: " in result.stdout
+    printed = [line.rstrip() for line in result.stdout.splitlines()]
+    readme = (ROOT / "README.md").read_text("utf-8")
+    shown = re.search(r"```text\n(.+?)\n```", readme, re.S)
+    assert shown is not None
+    assert shown.group(1).splitlines() == printed[: len(shown.group(1).splitlines())]
     viborg = [line for line in result.stdout.splitlines() if line.startswith("│ Viborg")]
     assert [c.strip() for c in viborg[0].split("│")[1:6]] == ["Viborg", "87,9%", "90%", "2,1", "49"]
