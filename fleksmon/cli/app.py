@@ -67,8 +67,9 @@ def main_options(
 
 
 def _register() -> None:
-    from fleksmon.cli import compute, export, gap, ingest, noegletal, store_cmd, synth
+    from fleksmon.cli import compute, export, fetch, gap, ingest, noegletal, store_cmd, synth
 
+    app.command("fetch")(fetch.fetch)
     app.command("ingest")(ingest.ingest)
     app.command("compute")(compute.compute)
     app.command("gap")(gap.gap)
