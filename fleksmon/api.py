@@ -302,11 +302,6 @@ def available_criteria(
     return out
 
 
-def month_label(m: int) -> str:
-    """Human label of a month index (``Nov. 2019``)."""
-    return month_human(m)
-
-
 def open_store(path: Path | str | None = None) -> Store:
     """Open (or name, before the first ingest) a store folder; default as the CLI."""
     return Store(path)

@@ -8,8 +8,6 @@ Columns are read as text and parsed here, explicitly.
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 MISSING_MARKERS: tuple[str, ...] = ("", "-", "–", "..", ".", "x", "X", "NA", "n/a")
@@ -104,8 +102,3 @@ def format_number(x: float, decimals: int = 1) -> str:
     """A number with Danish separators: ``1227.25 → '1.227,3'`` (one decimal)."""
     text = f"{round_half_away(x, decimals):,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def looks_like_cpr(text: str) -> bool:
-    """True for a CPR-shaped identifier (``DDMMYY-SSSS`` or ten digits)."""
-    return re.fullmatch(r"\d{6}-?\d{4}", text.strip()) is not None

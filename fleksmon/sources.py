@@ -44,7 +44,7 @@ def _rf_tidy(
     panel = store.scan("ressourceforloeb", as_of)
     if panel is None:
         return None
-    from fleksmon.measures.rf import rf_counts, rf_indicators
+    from fleksmon.measures.rf import rf_aggregate, rf_counts, rf_indicators
 
     latest = panel.select(pl.col("maaned").max()).collect().item()
     if latest is None:
@@ -56,17 +56,8 @@ def _rf_tidy(
         counts = rf_counts(panel, p.start, p.end).join(
             rf_indicators(panel, p.end), on="kommune_kode", how="full", coalesce=True
         )
-        return (
-            _kode_names(present.join(counts, on="kommune_kode", how="left").fill_null(0))
-            .unpivot(index="kommune", variable_name="maaling", value_name="vaerdi")
-            .select(
-                "kommune",
-                pl.lit(p.start, pl.Int32).alias("fra"),
-                pl.lit(p.end, pl.Int32).alias("til"),
-                "maaling",
-                pl.col("vaerdi").cast(pl.Float64),
-            )
-        )
+        filled = present.join(counts, on="kommune_kode", how="left").fill_null(0)
+        return rf_aggregate(filled, p.start, p.end)
 
     return pl.concat([rows(p) for p in dict.fromkeys([crit.baseline_period(), wanted])])
 

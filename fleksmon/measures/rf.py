@@ -109,9 +109,10 @@ def rf_counts(panel: pl.LazyFrame, start: int, end: int) -> pl.LazyFrame:
 
 
 def rf_aggregate(counts: pl.LazyFrame, start: int, end: int) -> pl.LazyFrame:
-    """:func:`rf_counts` output as tidy aggregate rows (:data:`fleksmon.schema.AGGREGATE`).
+    """Counts per ``kommune_kode`` (:func:`rf_counts`, :func:`rf_indicators`) as tidy
+    aggregate rows (:data:`fleksmon.schema.AGGREGATE`).
 
-    One row per kommune (by name) and measure, ``fra=start``, ``til=end``;
+    One row per kommune (by name) and count column, ``fra=start``, ``til=end``;
     codes that are no kommune are dropped.
     """
     names = pl.LazyFrame(
@@ -121,12 +122,8 @@ def rf_aggregate(counts: pl.LazyFrame, start: int, end: int) -> pl.LazyFrame:
     )
     return (
         counts.join(names, on="kommune_kode")
-        .unpivot(
-            index="kommune",
-            on=["rf_maalgruppe", *CATEGORY_IDS],
-            variable_name="maaling",
-            value_name="vaerdi",
-        )
+        .drop("kommune_kode")
+        .unpivot(index="kommune", variable_name="maaling", value_name="vaerdi")
         .select(
             "kommune",
             pl.lit(start, pl.Int32).alias("fra"),
