@@ -20,6 +20,7 @@ __all__ = [
     "CRITERIA",
     "FleksmonError",
     "Period",
+    "Query",
     "Result",
     "Store",
     "__version__",
@@ -32,6 +33,7 @@ __all__ = [
 if TYPE_CHECKING:
     from fleksmon.api import Result, compute, gap, open_store
     from fleksmon.criteria import CRITERIA
+    from fleksmon.query import Query
     from fleksmon.store import Store
 
 _LAZY = {
@@ -39,6 +41,7 @@ _LAZY = {
     "gap": "fleksmon.api",
     "open_store": "fleksmon.api",
     "Result": "fleksmon.api",
+    "Query": "fleksmon.query",
     "Store": "fleksmon.store",
     "CRITERIA": "fleksmon.criteria",
 }

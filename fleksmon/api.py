@@ -14,17 +14,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from fleksmon import areas, sources
-from fleksmon.criteria import CRITERIA, Criterion, get_criterion
+from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
 from fleksmon.periods import Period, month_code, month_date, month_human
+from fleksmon.query import Query, Selection, make_query
 from fleksmon.store import Store
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 RECORD_COLUMNS = (
     "kommune",
@@ -52,6 +58,7 @@ class Result:
     baseline: Period | None
     source: str
     notes: list[str] = field(default_factory=list)
+    query: Query = field(default_factory=Query)
 
 
 def _latest_whole_period(tidy: pl.LazyFrame, crit: Criterion) -> tuple[int, int] | None:
@@ -70,29 +77,27 @@ def _latest_whole_period(tidy: pl.LazyFrame, crit: Criterion) -> tuple[int, int]
 
 def compute(
     criterion: str | Criterion = "K1",
+    query: Query | None = None,
     *,
-    kommuner: list[str] | None = None,
-    period: Period | None = None,
-    store: Store | None = None,
-    frame: pl.LazyFrame | pl.DataFrame | None = None,
-    as_of: dt.datetime | None = None,
-    source: str = "auto",
     latest_only: bool = False,
-    criteria: dict[str, Criterion] | None = None,
+    **selection: Unpack[Selection],
 ) -> Result:
     """A criterion's records for the selected areas and periods.
 
-    Without ``period``: the report's default columns (the last 7 months, or
-    the last 3 rolling windows for K2) up to the latest month with data; with
-    ``latest_only`` just the last of them (what ``gap`` shows). ``frame`` takes
-    tidy aggregate rows directly instead of a store.
+    The selection is ``query`` (a :class:`~fleksmon.query.Query`) or its fields
+    as keywords (``kommuner=["Viborg"], store=…``), or both (keywords win).
+    Without a period: the report's default columns (the last 7 months, or the
+    last 3 rolling windows for K2) up to the latest month with data; with
+    ``latest_only`` just the last of them (what ``gap`` shows).
     """
-    crit = criterion if isinstance(criterion, Criterion) else get_criterion(criterion, criteria)
-    if frame is not None:
-        tidy, used = frame.lazy(), "aggregate"
+    q = make_query(query, **selection)
+    crit = q.criterion(criterion)
+    period = q.period
+    if q.frame is not None:
+        tidy, used = q.frame.lazy(), "aggregate"
     else:
         tidy, used = sources.tidy_for(
-            crit, store or Store(), as_of=as_of, source=source, period=period
+            crit, q.data_store(), as_of=q.as_of, source=q.source, period=period
         )
     notes: list[str] = []
     whole: tuple[int, int] | None = None
@@ -112,23 +117,32 @@ def compute(
             "ingest an extract with these measures",
         )
     months = _select_months(crit, usable, period, latest_only, whole)
-    selected = _select_areas(crit, full, kommuner, months, notes)
+    selected = _select_areas(crit, full, q.kommuner, months, notes)
     baseline = _baseline(crit, tidy, whole)
     base = _baseline_shares(crit, full, tidy, baseline)
     records = _records(crit, selected, months, base, whole)
     periods = [_period_of(crit, m, whole) for m in months]
     notes.insert(0, _data_note(crit, used, periods))
-    if frame is None and used == "aggregate":
-        notes.extend(_provisional_note(store or Store(), as_of, months[-1]))
-    if used == "person" and crit.id == "K3" and frame is None:
-        notes.append(sources.k3_censored_note(store or Store(), as_of))
-    if used == "person" and crit.id == "K2" and frame is None:
-        notes.extend(sources.k2_censored_note(store or Store(), as_of))
-    if used == "person" and frame is None and sources.has_aggregate(store or Store(), crit, as_of):
+    if q.frame is None:
+        notes.extend(_store_notes(q, crit, used, months[-1]))
+    return Result(crit, records, periods, baseline, used, notes, q)
+
+
+def _store_notes(q: Query, crit: Criterion, used: str, latest: int) -> list[str]:
+    """Notes only a store can give: provisional months, left-out spells, other sources."""
+    store = q.data_store()
+    if used == "aggregate":
+        return _provisional_note(store, q.as_of, latest)
+    notes = []
+    if crit.id == "K3":
+        notes.append(sources.k3_censored_note(store, q.as_of))
+    if crit.id == "K2":
+        notes.extend(sources.k2_censored_note(store, q.as_of))
+    if sources.has_aggregate(store, crit, q.as_of):
         notes.append(
             f"The store also holds aggregated {crit.id} figures; --source aggregate uses them."
         )
-    return Result(crit, records, periods, baseline, used, notes)
+    return notes
 
 
 def _provisional_note(store: Store, as_of: dt.datetime | None, latest: int) -> list[str]:
@@ -180,7 +194,7 @@ def _select_months(
 def _select_areas(
     crit: Criterion,
     full: pl.DataFrame,
-    kommuner: list[str] | None,
+    kommuner: Sequence[str],
     months: list[int],
     notes: list[str],
 ) -> pl.DataFrame:
@@ -261,31 +275,37 @@ def _data_note(crit: Criterion, used: str, periods: list[Period]) -> str:
 
 def gap(
     criterion: str | Criterion = "K1",
-    *,
-    kommuner: list[str] | None = None,
-    period: Period | None = None,
-    store: Store | None = None,
-    frame: pl.LazyFrame | pl.DataFrame | None = None,
-    as_of: dt.datetime | None = None,
-    source: str = "auto",
-    criteria: dict[str, Criterion] | None = None,
+    query: Query | None = None,
+    **selection: Unpack[Selection],
 ) -> Result:
-    """The distance to target now: the latest period with data, or the last of ``period``."""
-    return compute(
-        criterion,
-        kommuner=kommuner,
-        period=period,
-        store=store,
-        frame=frame,
-        as_of=as_of,
-        source=source,
-        latest_only=True,
-        criteria=criteria,
-    )
+    """The distance to target now: the latest period with data, or the last of the period.
+
+    Takes the selection as :func:`compute` does.
+    """
+    return compute(criterion, query, latest_only=True, **selection)
+
+
+def results(criteria_ids: Sequence[str], query: Query, *, latest_only: bool) -> list[Result]:
+    """Each criterion's result for one query (``latest_only``: as :func:`gap`)."""
+    return [compute(cid, query, latest_only=latest_only) for cid in criteria_ids]
+
+
+def criteria_ids(query: Query, wanted: Sequence[str] | None = None) -> list[str]:
+    """The criteria asked for (``K1``, ``1``, ``r2``…), or every one the store has data for."""
+    if wanted:
+        return list(dict.fromkeys(query.criterion(c).id for c in wanted))
+    store = query.data_store()
+    found = available_criteria(store, query.as_of, query.criteria)
+    if not found:
+        raise FleksmonError(
+            f"the store at {store.root} holds no data yet",
+            "load extracts first with 'fleksmon ingest FILE'",
+        )
+    return found
 
 
 def available_criteria(
-    store: Store, as_of: dt.datetime | None = None, criteria: dict[str, Criterion] | None = None
+    store: Store, as_of: dt.datetime | None = None, criteria: Mapping[str, Criterion] | None = None
 ) -> list[str]:
     """The criteria the store holds data for, in declaration order."""
     table = criteria or CRITERIA

@@ -10,6 +10,7 @@ A kommune's own targets (a TOML file) override the defaults; see
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -242,7 +243,7 @@ CRITERIA: dict[str, Criterion] = {
 }
 
 
-def get_criterion(key: str, criteria: dict[str, Criterion] | None = None) -> Criterion:
+def get_criterion(key: str, criteria: Mapping[str, Criterion] | None = None) -> Criterion:
     """Look a criterion up by ``K1``, ``1``, ``k3``, ``r1``…"""
     table = criteria or CRITERIA
     k = key.strip().upper()

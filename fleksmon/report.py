@@ -7,16 +7,18 @@ Pure functions: they compute, they do not write or print. The writer is
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from fleksmon import __version__, api, areas, sources
-from fleksmon.criteria import MEASURE_LABELS, Criterion, get_criterion
+from fleksmon.criteria import MEASURE_LABELS, Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
 from fleksmon.periods import Period
-from fleksmon.store import Batch, Store
+from fleksmon.query import Query
+from fleksmon.store import Batch
 
 CHART_AREAS = 10
 """Without ``kommuner``, chart every kommune of the result when there are at most this many."""
@@ -97,9 +99,9 @@ class ReportData:
         return pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
 
 
-def _chart_areas(result: api.Result, kommuner: list[str] | None) -> list[str]:
-    if kommuner:
-        names = list(dict.fromkeys(areas.resolve(k).name for k in kommuner))
+def _chart_areas(result: api.Result) -> list[str]:
+    if result.query.kommuner:
+        names = list(dict.fromkeys(areas.resolve(k).name for k in result.query.kommuner))
     else:
         shown = list(dict.fromkeys(result.records["kommune"].to_list()))
         names = [n for n in shown if (a := areas.try_area(n)) is not None and a.kind == "kommune"]
@@ -107,33 +109,26 @@ def _chart_areas(result: api.Result, kommuner: list[str] | None) -> list[str]:
     return [n for n in names if n != areas.HELE_LANDET] + [areas.HELE_LANDET]
 
 
-def chart_series(
-    result: api.Result,
-    *,
-    store: Store | None = None,
-    frame: pl.LazyFrame | pl.DataFrame | None = None,
-    kommuner: list[str] | None = None,
-    as_of: dt.datetime | None = None,
-) -> pl.DataFrame:
+def chart_series(result: api.Result) -> pl.DataFrame:
     """Share (percent) per period of the chosen areas, Hele landet and the top-10 average.
 
-    Areas are ``kommuner`` (or the result's kommuner when few), then Hele landet;
-    the top-10 average is the plain mean of the ten best kommuner and is given
-    only in periods where ten kommuner have a share. Series without any value
-    are left out. Read from the same data as ``result`` (``frame`` or ``store``).
+    Areas are the query's kommuner (or the result's kommuner when few), then Hele
+    landet; the top-10 average is the plain mean of the ten best kommuner and is
+    given only in periods where ten kommuner have a share. Series without any
+    value are left out. Read from the same data and query as ``result``.
     """
-    crit = result.criterion
-    if frame is not None:
-        tidy = frame.lazy()
+    crit, q = result.criterion, result.query
+    if q.frame is not None:
+        tidy = q.frame.lazy()
     else:
         period = result.periods[0] if crit.window == 0 else None
         tidy, _ = sources.tidy_for(
-            crit, store or Store(), as_of=as_of, source=result.source, period=period
+            crit, q.data_store(), as_of=q.as_of, source=result.source, period=period
         )
     whole = (result.periods[0].start, result.periods[0].end) if crit.window == 0 else None
     full = shares.series(tidy, crit, whole)
     months = [p.end for p in result.periods]
-    names = _chart_areas(result, kommuner)
+    names = _chart_areas(result)
     found = (
         full.filter(pl.col("maaned").is_in(months) & pl.col("kommune").is_in(names))
         .select("kommune", "maaned", "share_pct")
@@ -156,64 +151,35 @@ def _top10(full: pl.LazyFrame, crit: Criterion, months: list[int]) -> list[float
     return [by_month.get(m) for m in months]
 
 
-def workbook_data(
-    criteria_ids: list[str],
-    *,
-    store: Store | None = None,
-    frame: pl.LazyFrame | pl.DataFrame | None = None,
-    kommuner: list[str] | None = None,
-    period: Period | None = None,
-    as_of: dt.datetime | None = None,
-    source: str = "auto",
-    criteria: dict[str, Criterion] | None = None,
-) -> ReportData:
+def workbook_data(criteria_ids: Sequence[str], query: Query) -> ReportData:
     """The results, chart series and provenance for a workbook of ``criteria_ids``.
 
     Each criterion is computed as :func:`fleksmon.api.compute` does (the report's
-    default columns, or ``period``). ``frame`` takes tidy aggregate rows instead
-    of a store; then there are no batches to list.
+    default columns, or the query's period). A query on tidy rows (``frame``)
+    has no batches to list.
     """
-    if frame is None:
-        store = store or Store()
     sections = []
     for cid in criteria_ids:
-        result = api.compute(
-            cid,
-            kommuner=kommuner,
-            period=period,
-            store=store,
-            frame=frame,
-            as_of=as_of,
-            source=source,
-            criteria=criteria,
-        )
-        chart = chart_series(result, store=store, frame=frame, kommuner=kommuner, as_of=as_of)
-        sections.append(Section(result, chart))
-    if frame is not None or store is None:
-        return ReportData(sections, as_of=as_of)
-    return ReportData(sections, store.batches(as_of), str(store.root.resolve()), as_of)
+        result = api.compute(cid, query)
+        sections.append(Section(result, chart_series(result)))
+    if query.frame is not None:
+        return ReportData(sections, as_of=query.as_of)
+    store = query.data_store()
+    return ReportData(sections, store.batches(query.as_of), str(store.root.resolve()), query.as_of)
 
 
 def noegletal(
-    criterion: str | Criterion,
-    kommuner: list[str],
-    *,
-    months: int = 25,
-    period: Period | None = None,
-    store: Store | None = None,
-    frame: pl.LazyFrame | pl.DataFrame | None = None,
-    as_of: dt.datetime | None = None,
-    source: str = "auto",
-    criteria: dict[str, Criterion] | None = None,
+    criterion: str | Criterion, query: Query, *, months: int = 25
 ) -> tuple[api.Result, pl.DataFrame]:
-    """The key-figure view: the kommuner's last ``months`` shares against Hele landet and
-    the top-10 average (the plain mean of the ten best kommuner each month).
+    """The key-figure view: the query's kommuner's last ``months`` shares against Hele
+    landet and the top-10 average (the plain mean of the ten best kommuner each month).
 
-    Ends at the last month of ``period``, else at the latest month with data.
-    Returns the kommuner's records and the series in long form: ``criterion``,
-    ``period``, ``omraade`` (a kommune, Hele landet or ``Top 10``), ``share_pct``.
+    Ends at the last month of the query's period, else at the latest month with
+    data. Returns the kommuner's records and the series in long form:
+    ``criterion``, ``period``, ``omraade`` (a kommune, Hele landet or ``Top 10``),
+    ``share_pct``.
     """
-    crit = criterion if isinstance(criterion, Criterion) else get_criterion(criterion, criteria)
+    crit = query.criterion(criterion)
     if crit.window == 0:
         raise FleksmonError(
             f"{crit.id} covers one whole period; nøgletal follow a monthly measure",
@@ -221,30 +187,9 @@ def noegletal(
         )
     if months < 1:
         raise FleksmonError(f"--months {months} is not a number of months", "give 1 or more")
-    latest = (
-        api.gap(
-            crit,
-            kommuner=kommuner,
-            period=period,
-            store=store,
-            frame=frame,
-            as_of=as_of,
-            source=source,
-        )
-        .periods[-1]
-        .end
-    )
-    span = Period(latest - months + 1, latest)
-    result = api.compute(
-        crit,
-        kommuner=kommuner,
-        period=span,
-        store=store,
-        frame=frame,
-        as_of=as_of,
-        source=source,
-    )
-    wide = chart_series(result, store=store, frame=frame, kommuner=kommuner, as_of=as_of)
+    latest = api.gap(crit, query).periods[-1].end
+    result = api.compute(crit, query.but(period=Period(latest - months + 1, latest)))
+    wide = chart_series(result)
     codes = pl.Series("period", [p.code() for p in result.periods], dtype=pl.String)
     series = (
         wide.with_columns(codes)

@@ -13,6 +13,7 @@ import pytest
 from openpyxl.styles import Font, PatternFill
 
 from fleksmon import api, areas, report
+from fleksmon.query import Query
 from fleksmon.render import excel
 from fleksmon.store import Store
 from tests.conftest import SEP_2019, tidy
@@ -37,7 +38,7 @@ def k13_store(k1_store: Store) -> Store:
 @pytest.fixture
 def workbook(k13_store: Store, tmp_path: Path) -> Any:
     out = tmp_path / "report.xlsx"
-    data = report.workbook_data(["K1", "K3"], store=k13_store)
+    data = report.workbook_data(["K1", "K3"], Query(store=k13_store))
     assert excel.write_workbook(data, out) == ["K1", "K3", "Data", "Kilder"]
     return openpyxl.load_workbook(out)
 
@@ -135,7 +136,7 @@ def test_chart_against_hele_landet_and_top10(workbook: Any) -> None:
             for measure, value in (("k3_population", 100.0), ("k3_progression", float(i % 40)))
         ]
     )
-    data = report.workbook_data(["K3"], frame=frame, kommuner=["791"])
+    data = report.workbook_data(["K3"], Query(frame=frame, kommuner=["791"]))
     chart = data.sections[0].chart
     assert chart.columns == ["period", "Viborg", "Hele landet", report.TOP10]
     assert chart["period"].to_list() == ["Aug. 2019", "Sep. 2019"]
@@ -157,7 +158,7 @@ def test_template_keeps_styles_and_fills_values(k13_store: Store, tmp_path: Path
     ws["C6"].number_format = "0.0%"
     ws["A30"] = "gammel værdi"
     wb.save(template)
-    data = report.workbook_data(["K1"], store=k13_store, kommuner=["Gentofte"])
+    data = report.workbook_data(["K1"], Query(store=k13_store, kommuner=["Gentofte"]))
     assert excel.write_workbook(data, out, template) == ["K1", "Data", "Kilder"]
     filled = openpyxl.load_workbook(out)
     assert filled.sheetnames == ["Forside", "K1", "Data", "Kilder"]

@@ -1,4 +1,4 @@
-"""Small helpers the commands share: option values into library arguments."""
+"""Small helpers the commands share: option values into one library query."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import datetime as dt
 
-    from fleksmon.api import Result
     from fleksmon.criteria import Criterion
     from fleksmon.periods import Period
+    from fleksmon.query import Query
     from fleksmon.store import Store
 
 
@@ -42,55 +42,23 @@ def criteria_arg(targets: Path | None) -> dict[str, Criterion]:
     return load_targets(targets) if targets else dict(CRITERIA)
 
 
-def criteria_to_show(
-    criterion: list[str] | None,
-    store: Store,
-    as_of: dt.datetime | None,
-    table: dict[str, Criterion],
-) -> list[str]:
-    """The criteria asked for, or every criterion the store has data for."""
-    from fleksmon.api import available_criteria
-    from fleksmon.criteria import get_criterion
-    from fleksmon.errors import FleksmonError
-
-    if criterion:
-        return list(dict.fromkeys(get_criterion(c, table).id for c in criterion))
-    found = available_criteria(store, as_of, table)
-    if not found:
-        raise FleksmonError(
-            f"the store at {store.root} holds no data yet",
-            "load extracts first with 'fleksmon ingest FILE'",
-        )
-    return found
-
-
-def results(
-    latest_only: bool,
-    criterion: list[str] | None,
+def make_query(
+    *,
     kommune: list[str] | None,
     period: str | None,
     store: Path | None,
     as_of: str | None,
     source: str,
     targets: Path | None,
-) -> list[Result]:
-    """Compute every selected criterion from the shared options (``gap`` if latest_only)."""
-    from fleksmon import api
+) -> Query:
+    """The shared selection options as one :class:`~fleksmon.query.Query`."""
+    from fleksmon.query import Query
 
-    table = criteria_arg(targets)
-    the_store = open_store(store)
-    when = as_of_arg(as_of)
-    wanted = period_arg(period)
-    return [
-        api.compute(
-            cid,
-            kommuner=kommune,
-            period=wanted,
-            store=the_store,
-            as_of=when,
-            source=source,
-            latest_only=latest_only,
-            criteria=table,
-        )
-        for cid in criteria_to_show(criterion, the_store, when, table)
-    ]
+    return Query(
+        kommuner=kommune or (),
+        period=period_arg(period),
+        store=open_store(store),
+        as_of=as_of_arg(as_of),
+        source=source,
+        criteria=criteria_arg(targets),
+    )

@@ -36,9 +36,18 @@ def compute(
 
     Example: fleksmon compute --criterion 1 --period 2019M04..2019M09 --format json
     """
-    from fleksmon.cli.common import results as run
+    from fleksmon import api
+    from fleksmon.cli.common import make_query
     from fleksmon.cli.output import emit
     from fleksmon.render.table import series_table
 
-    results = run(False, criterion, kommune, period, store, as_of, source.value, targets)
+    query = make_query(
+        kommune=kommune,
+        period=period,
+        store=store,
+        as_of=as_of,
+        source=source.value,
+        targets=targets,
+    )
+    results = api.results(api.criteria_ids(query, criterion), query, latest_only=False)
     emit(results, fmt, output, bom=bom, table=series_table)

@@ -57,23 +57,20 @@ def export(
 
     Example: fleksmon export report.xlsx --criterion 1 --criterion 3 --kommune Viborg
     """
-    from fleksmon import report
+    from fleksmon import api, report
     from fleksmon.cli import common
     from fleksmon.cli.output import err_console
     from fleksmon.render import excel
 
     excel.check_paths(output, template)
-    table = common.criteria_arg(targets)
-    the_store = common.open_store(store)
-    when = common.as_of_arg(as_of)
-    data = report.workbook_data(
-        common.criteria_to_show(criterion, the_store, when, table),
-        store=the_store,
-        kommuner=kommune,
-        period=common.period_arg(period),
-        as_of=when,
+    query = common.make_query(
+        kommune=kommune,
+        period=period,
+        store=store,
+        as_of=as_of,
         source=source.value,
-        criteria=table,
+        targets=targets,
     )
+    data = report.workbook_data(api.criteria_ids(query, criterion), query)
     sheets = excel.write_workbook(data, output, template)
     err_console.print(f"Wrote {output} ({len(sheets)} sheets: {', '.join(sheets)})", markup=False)

@@ -43,11 +43,20 @@ def gap(
 
     Example: fleksmon gap --criterion 3 --kommune Viborg --format csv
     """
-    from fleksmon.cli.common import results as run
+    from fleksmon import api
+    from fleksmon.cli.common import make_query
     from fleksmon.cli.output import emit
     from fleksmon.render.table import gap_table
 
-    results = run(True, criterion, kommune, period, store, as_of, source.value, targets)
+    query = make_query(
+        kommune=kommune,
+        period=period,
+        store=store,
+        as_of=as_of,
+        source=source.value,
+        targets=targets,
+    )
+    results = api.results(api.criteria_ids(query, criterion), query, latest_only=True)
     emit(results, fmt, output, bom=bom, table=gap_table)
     if fail_on_gap and any(r.records["met"].eq(False).any() for r in results):
         raise typer.Exit(1)

@@ -57,14 +57,13 @@ def noegletal(
             "noegletal needs one --criterion and at least one --kommune",
             "e.g. fleksmon noegletal --criterion 1 --kommune Ballerup",
         )
-    result, series = report.noegletal(
-        criterion[0],
-        kommune,
-        months=months,
-        period=common.period_arg(period),
-        store=common.open_store(store),
-        as_of=common.as_of_arg(as_of),
+    query = common.make_query(
+        kommune=kommune,
+        period=period,
+        store=store,
+        as_of=as_of,
         source=source.value,
-        criteria=common.criteria_arg(targets),
+        targets=targets,
     )
+    result, series = report.noegletal(criterion[0], query, months=months)
     emit_frame(series, fmt, output, bom=bom, table=noegletal_table(result, series))
