@@ -68,7 +68,52 @@ def test_sheets_title_period_and_headers(workbook: Any) -> None:
     assert [c.value for c in ws[4]][1:3] == ["Baseline", "Status for andel i fleksjob"]
     assert "Afstand til målsætning" in [c.value for c in ws[4]]
     assert [c.value for c in ws[5]][:3] == ["Område", "Andel\nSep. 2018", "Andel\nSep. 2019"]
-    assert [c.value for c in ws[5] if c.value][-2:] == ["%-point", "Antal personer*"]
+    assert [c.value for c in ws[5] if c.value][-2:] == ["%-point", "Antal\npersoner*"]
+    assert [c.value for c in ws[5]][3:6] == [
+        "Fleksjob +\nledighedsydelse\nSep. 2019",
+        "Fleksjob\nSep. 2019",
+        "Ledighedsydelse,\nfuldtidspersoner\nSep. 2019",
+    ]
+
+
+@pytest.mark.parametrize("sheet", ["K1", "K3"])
+def test_sheets_print_on_one_page_wide(workbook: Any, sheet: str) -> None:
+    ws = workbook[sheet]
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,  # A4
+        1,
+        0,
+    )
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.print_title_rows == "$4:$5"
+    assert ws.freeze_panes == "B6"
+    margins = ws.page_margins
+    assert (margins.left, margins.right, margins.top, margins.bottom) == (0.5, 0.5, 0.8, 0.8)
+    crit = {"K1": "K1: Andel i fleksjob", "K3": "K3: Progression i små fleksjob"}[sheet]
+    assert ws.oddHeader.left.text == crit
+    assert ws.oddHeader.right.text == "Sep. 2019"
+    assert ws.oddFooter.right.text == "Side &P af &N"
+
+
+def test_header_rows_are_high_enough_and_widths_fit(workbook: Any) -> None:
+    ws = workbook["K1"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:H1", "C4:F4", "G4:H4"} <= merged
+    lines = max(str(c.value).count("\n") + 1 for c in ws[5] if c.value)
+    assert lines == 3
+    assert ws.row_dimensions[5].height >= lines * 14
+    assert ws.row_dimensions[1].height >= 17
+    for cell in ws[5]:
+        longest = max(len(line) for line in str(cell.value).split("\n"))
+        assert ws.column_dimensions[cell.column_letter].width >= longest + 1
+    assert ws.column_dimensions["A"].width >= len("Frederikshavn") + 2
+    for row in ws.iter_rows(min_row=6, max_row=14):
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and cell.number_format == "#,##0":
+                width = ws.column_dimensions[cell.column_letter].width
+                assert width >= len(f"{cell.value:,.0f}") + 2
 
 
 def test_k1_rows_are_numbers_with_report_formats(workbook: Any) -> None:

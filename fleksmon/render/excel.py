@@ -22,7 +22,9 @@ where the sheet has one. Sheets it lacks are added in fleksmon's layout.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
+import textwrap
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -35,16 +37,24 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.page import PageMargins
 
 from fleksmon.errors import FleksmonError
-from fleksmon.render.table import MET, NONE, area_rank, area_rows
+from fleksmon.render.table import MET, NONE, area_rank, area_rows, count, pct
 from fleksmon.report import ReportData, Section
 
 PCT, COUNT, PP = "0%", "#,##0", "0"
-FIRST_ROW = 6
+GROUP_ROW, HEAD_ROW, FIRST_ROW = 4, 5, 6
+HEADER_WIDTH = 14
+"""Header texts are wrapped at this many characters (words kept whole)."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
+HEAD = Alignment(wrap_text=True, vertical="bottom", horizontal="center")
+GROUP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+UNDER = Border(bottom=Side(style="thin"))
+ABOVE = Border(top=Side(style="thin"))
 
 
 @dataclass
@@ -115,41 +125,134 @@ def _row_cells(section: Section, row: dict[str, Any]) -> list[tuple[Any, str | N
     ]
 
 
-def _header_block(t: _Target, section: Section) -> int:
-    heads = section.headers()
-    t.put(1, 1, section.title(), font=Font(bold=True, size=13))
+def _wrap(text: str, width: int = HEADER_WIDTH) -> str:
+    """A header text broken into lines of at most ``width`` characters (words kept whole)."""
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, break_long_words=False) or [""])
+        for line in text.split("\n")
+    )
+
+
+def _shown(value: Any, fmt: str | None) -> str:
+    """The text a cell shows (for fitting column widths)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if fmt == PCT:
+        return pct(value * 100.0)
+    if fmt in (COUNT, PP):
+        return count(value)
+    return str(value)
+
+
+def _lines(text: str, width_chars: float, size: float = 11.0) -> int:
+    """How many lines ``text`` takes wrapped in ``width_chars`` of column width."""
+    per_line = max(width_chars * 11.0 / size * 1.15, 1.0)
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+
+
+def _height(lines: int, size: float = 11.0) -> float:
+    """Row height (points) for ``lines`` lines of text at font ``size``."""
+    return round(lines * size * 1.3 + 3, 1)
+
+
+def _widths(table: list[list[tuple[Any, str | None]]], heads: list[str]) -> list[float]:
+    """Column widths fitted to the headers' longest line and the cells' shown text."""
+    out = []
+    for col, head in enumerate(heads):
+        longest = max(len(line) for line in head.split("\n"))
+        shown = [len(_shown(*row[col])) for row in table]
+        out.append(max([longest + 1, *shown, 6]) + 2.0)
+    return out
+
+
+def _wide_text(t: _Target, row: int, text: str, last_col: int, width: float, **style: Any) -> None:
+    """A line of text across the table's columns, wrapped, its row as high as it needs."""
+    font = style.get("font")
+    size = float(font.size) if font is not None and font.size else 11.0
+    t.put(row, 1, text, alignment=WRAP, **style)
+    if t.keep:
+        return
+    if last_col > 1:
+        t.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    t.ws.row_dimensions[row].height = _height(_lines(text, width, size), size)
+
+
+def _header_block(t: _Target, section: Section, widths: list[float]) -> None:
+    heads = [_wrap(h) for h in section.headers()]
+    total = sum(widths)
+    _wide_text(t, 1, section.title(), len(heads), total, font=TITLE)
     t.put(2, 1, section.period_line())
     last_status = len(heads) - 2
-    groups = ((2, 2, "Baseline"), (3, last_status, section.status()))
-    for first, end, text in (*groups, (last_status + 1, len(heads), "Afstand til målsætning")):
-        t.put(4, first, text, font=BOLD)
+    groups = (
+        (2, 2, "Baseline"),
+        (3, last_status, section.status()),
+        (last_status + 1, len(heads), "Afstand til målsætning"),
+    )
+    group_lines = 1
+    for first, end, text in groups:
+        t.put(GROUP_ROW, first, text, font=BOLD, alignment=GROUP, border=UNDER)
+        span = sum(widths[first - 1 : end])
+        group_lines = max(group_lines, _lines(text, span))
         if not t.keep and end > first:
-            t.ws.merge_cells(start_row=4, start_column=first, end_row=4, end_column=end)
+            t.ws.merge_cells(
+                start_row=GROUP_ROW, start_column=first, end_row=GROUP_ROW, end_column=end
+            )
     for col, text in enumerate(heads, start=1):
-        t.put(5, col, text, font=BOLD, alignment=WRAP)
-    if not t.keep:
-        t.ws.column_dimensions["A"].width = 20
-        for col in range(2, len(heads) + 1):
-            t.ws.column_dimensions[get_column_letter(col)].width = 13
-    return len(heads)
+        t.put(HEAD_ROW, col, text, font=BOLD, alignment=HEAD, border=UNDER)
+    if t.keep:
+        return
+    t.ws.row_dimensions[GROUP_ROW].height = _height(group_lines)
+    t.ws.row_dimensions[HEAD_ROW].height = _height(max(h.count("\n") + 1 for h in heads))
+    for col, size in enumerate(widths, start=1):
+        t.ws.column_dimensions[get_column_letter(col)].width = size
+
+
+def _print_setup(ws: Any, header: str, period: str) -> None:
+    """Landscape A4, one page wide, header rows repeated, panes frozen below them,
+    a page header with the title and period and a footer with the page number."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.8, bottom=0.8, header=0.3, footer=0.3)
+    ws.print_title_rows = f"{GROUP_ROW}:{HEAD_ROW}"
+    ws.freeze_panes = f"B{FIRST_ROW}"
+    ws.sheet_view.showGridLines = False
+    ws.oddHeader.left.text = _hf(header)
+    ws.oddHeader.right.text = _hf(period)
+    ws.oddFooter.left.text = "fleksmon"
+    ws.oddFooter.right.text = "Side &P af &N"
+
+
+def _hf(text: str) -> str:
+    """Text for a page header or footer: ``&`` starts a code there, so it is doubled."""
+    return text.replace("&", "&&")
 
 
 def _criterion_sheet(t: _Target, section: Section) -> None:
     if t.keep:
         _clear(t.ws, FIRST_ROW)
-    width = _header_block(t, section)
+    table = [_row_cells(section, area) for area in _table_rows(section)]
+    widths = _widths(table, [_wrap(h) for h in section.headers()])
+    _header_block(t, section, widths)
     row = FIRST_ROW
-    top = Border(top=Side(style="thin"))
-    for area in _table_rows(section):
-        apart = {"border": top} if area_rank(area["kommune"]) == 2 else {}
-        for col, (value, fmt) in enumerate(_row_cells(section, area), start=1):
+    for area, cells in zip(_table_rows(section), table, strict=True):
+        apart = {"border": ABOVE, "font": BOLD} if area_rank(area["kommune"]) == 2 else {}
+        for col, (value, fmt) in enumerate(cells, start=1):
             t.put(row, col, value, fmt, **apart)
         row += 1
     row += 1
     for line in section.notes():
-        t.put(row, 1, line)
+        _wide_text(t, row, line, len(widths), sum(widths))
         row += 1
-    _chart(t, section, row + 1, width)
+    if not t.keep:
+        crit = section.result.criterion
+        _print_setup(t.ws, f"{crit.id}: {crit.name}", section.period_line())
+    _chart(t, section, row + 1, len(widths))
 
 
 def _chart(t: _Target, section: Section, row: int, width: int) -> None:
