@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class FleksmonError(Exception):
     """A problem the user can fix: a one-line message and a hint saying how.
@@ -21,3 +23,18 @@ class FleksmonError(Exception):
             hint = self.hint.rstrip(".")
             text += " " + hint[:1].upper() + hint[1:] + "."
         return " ".join(text.split())
+
+
+_CPR_LIKE = r"\d{6}\s*-?\s*\d{4}"
+
+
+def shown(cell: object) -> str:
+    """A cell quoted for an error message, unless it could be a CPR number (never echoed).
+
+    >>> shown("mange"), shown("010190-1234")
+    ("'mange'", 'a value that looks like a CPR number')
+    """
+    text = "" if cell is None else str(cell).strip()
+    if re.search(_CPR_LIKE, text):
+        return "a value that looks like a CPR number"
+    return repr(text)

@@ -36,7 +36,10 @@ def _span(months: pl.Series) -> str:
     return month_code(lo) if lo == hi else f"{month_code(lo)}..{month_code(hi)}"
 
 
-def _aggregate_summary(frame: pl.DataFrame, table: str | None) -> dict[str, Any]:
+def _aggregate_summary(
+    frame: pl.DataFrame, table: str | None, dimensions: list[str]
+) -> dict[str, Any]:
+    """Rows, kommuner, periods and measures read; how dimension columns were collapsed."""
     return {
         "rows": frame.height,
         "kommuner": frame["kommune"].n_unique(),
@@ -44,7 +47,7 @@ def _aggregate_summary(frame: pl.DataFrame, table: str | None) -> dict[str, Any]
         "measures": sorted(frame["maaling"].unique().to_list()),
         "suppressed": int(frame["vaerdi"].null_count()),
         "table": table,
-    }
+    } | ({"dimensions": dimensions} if dimensions else {})
 
 
 def _person_summary(frame: pl.DataFrame, kind: str) -> dict[str, Any]:
@@ -86,7 +89,7 @@ def read_file(
     if found == "aggregate":
         result = read_aggregate(path, table=table, labels=labels)
         frame = result.frame
-        summary = _aggregate_summary(frame, result.table)
+        summary = _aggregate_summary(frame, result.table, result.dimensions)
         warnings = list(result.warnings)
     elif found in PERSON_KINDS:
         from fleksmon.pseudonym import load_key

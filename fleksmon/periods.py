@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from fleksmon.errors import FleksmonError
+from fleksmon.errors import FleksmonError, shown
 
 _MONTH_NAMES: dict[str, int] = {}
 for _i, _names in enumerate(
@@ -190,7 +190,7 @@ def parse_period(text: str) -> Period:
     period = try_parse_period(text)
     if period is None:
         raise FleksmonError(
-            f"unknown period {text!r}",
+            f"unknown period {shown(text)}",
             "write a month as 2019M11, 2019-11 or 'nov 2019', a quarter as 2018K3, "
             "or a range as 2019M09..2019M11",
         )

@@ -347,7 +347,8 @@ def test_dimension_without_total_is_summed(tmp_path: Path, fmt: str) -> None:
         ("Viborg", "2019M09", "fleksjob_fuldtid"): 2108.0,
         ("Faxe", "2019M09", "fleksjob_fuldtid"): None,
     }
-    assert result.warnings == ["summed 2 Køn rows per area, period and measure: no 'I alt' row"]
+    assert result.warnings == []
+    assert result.dimensions == ["Køn: summed 'Mænd', 'Kvinder' (no total row)"]
 
 
 def test_shares_are_never_summed(tmp_path: Path) -> None:
@@ -357,8 +358,8 @@ def test_shares_are_never_summed(tmp_path: Path) -> None:
         ["Viborg", "2019M09", "Kvinder", "k3_progression", "25 %"],
     ]
     assert error_line(write_csv(tmp_path, rows)) == (
-        "data.csv, row 2, column 'Køn': shares cannot be summed over Køn (no 'I alt' row). "
-        "Export the table with the Køn total ('I alt'), or export counts."
+        "data.csv, row 2, column 'Køn': shares cannot be summed over Køn (no total row). "
+        "Download the table with the 'Køn i alt' row, or download counts."
     )
 
 

@@ -127,6 +127,8 @@ def _describe(report: object) -> str:
     if s.get("censored_spells"):
         parts.append(f"{s['censored_spells']} spells running in the first month left out of K3")
     line = f"{name}: loaded {report.kind}: " + ", ".join(parts)
+    if s.get("dimensions"):
+        line += "; " + "; ".join(s["dimensions"])
     files = report.batch.summary.get("files", []) if report.batch is not None else []
     if len(files) > 1:
         line += f" (one extract with the other {len(files) - 1} {report.kind} file(s))"

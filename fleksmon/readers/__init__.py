@@ -55,6 +55,14 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)
     table: str | None = None
     source_format: str = "csv"
+    dimensions: list[str] = field(default_factory=list)
+
+
+def _starts_like_json(path: Path) -> bool:
+    """True for a file whose first character is '{' (NDJSON saved as .csv, say)."""
+    with path.open("rb") as handle:
+        head = handle.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"{")
 
 
 def _load(path: Path) -> tuple[list[Sheet], str]:
@@ -63,7 +71,7 @@ def _load(path: Path) -> tuple[list[Sheet], str]:
         raise FleksmonError(f"{path.name}: no such file", f"Check the path {str(path)!r}")
     if suffix == ".xlsx":
         return [read_xlsx(path)], "xlsx"
-    if suffix == ".json":
+    if suffix in (".json", ".ndjson", ".jsonl") or _starts_like_json(path):
         return read_json(path)
     if suffix in (".xls", ".xlsm", ".ods", ".parquet"):
         raise FleksmonError(
@@ -90,9 +98,10 @@ def read_aggregate(
         found = found or find_table([path.name]) or find_table(title_texts(sheet)) or sheet.table
         parts.append(to_long(sheet, Measures(path.name, found, labels), warnings))
         tables.append(found)
-    frame = finish(combine(parts), path.name, warnings)
+    notes: list[str] = []
+    frame = finish(combine(parts), path.name, warnings, notes)
     named = ", ".join(dict.fromkeys(t for t in tables if t)) or None
-    return ReadResult(frame, warnings, named, source_format)
+    return ReadResult(frame, warnings, named, source_format, notes)
 
 
 def _kind(path: Path, columns: list[str]) -> str:

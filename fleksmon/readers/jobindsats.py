@@ -68,13 +68,51 @@ def _v3(path: Path, body: dict[str, Any]) -> Sheet:
     return sheet
 
 
+def bad_key(path: Path) -> FleksmonError:
+    """The API's answer to a wrong or expired key, saved where data was expected."""
+    return FleksmonError(
+        f"{path.name}: the file holds the Jobindsats API's answer '{BAD_KEY}.' "
+        "(wrong or expired API key) instead of data",
+        "Renew your API key on jobindsats.dk (Min side) and fetch the data again",
+    )
+
+
 def _check_error(path: Path, text: str, body: Any) -> None:
     if BAD_KEY in text:
-        raise _api_error(path, BAD_KEY + ".")
+        raise bad_key(path)
     if isinstance(body, dict) and "cause" in body and "rows" not in body:
         raise _api_error(path, f"{body['cause']} (code {body.get('code', '?')})")
     if isinstance(body, dict) and "Message" in body and "Data" not in body:
         raise _api_error(path, str(body["Message"]))
+
+
+def _ndjson(path: Path, text: str) -> Sheet:
+    """One JSON object a line (what automation saves): the keys are the columns."""
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise FleksmonError(
+                f"{path.name}, line {number}: not a JSON object ({err.msg})",
+                "Save one JSON object a line, or export the table as CSV",
+            ) from None
+        if not isinstance(record, dict):
+            raise FleksmonError(
+                f"{path.name}, line {number}: not a JSON object (one object a line expected)",
+                "Save one JSON object a line, or export the table as CSV",
+            )
+        records.append(record)
+        lines.append(number)
+    names = list(dict.fromkeys(k for r in records for k in r))
+    header: list[str | None] = [str(n) for n in names]
+    body = _body(path, [[r.get(n) for n in names] for r in records], len(names))
+    sheet = Sheet(path.name, [header], body, 1, lines=lines)
+    sheet.table = find_table(_strings(records[0]) if records else [])
+    return sheet
 
 
 def read_json(path: Path) -> tuple[list[Sheet], str]:
@@ -88,6 +126,8 @@ def read_json(path: Path) -> tuple[list[Sheet], str]:
         body = json.loads(text)
     except json.JSONDecodeError as err:
         _check_error(path, text, None)
+        if err.msg == "Extra data" and text.lstrip().startswith("{"):
+            return [_ndjson(path, text)], "ndjson"
         raise FleksmonError(
             f"{path.name}, line {err.lineno}: not valid JSON ({err.msg})",
             "Save the API response unchanged, or export the table as CSV",

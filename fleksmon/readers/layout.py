@@ -85,7 +85,9 @@ class Sheet:
 
     ``top`` holds the rows from the top of the file down to and including the
     header row (as text); ``body`` the rows below it as text columns ``c0..cN``;
-    ``first_line`` is the row number (as the user sees it) of the body's first row.
+    ``first_line`` is the row number (as the user sees it) of the body's first row;
+    ``lines``, where given, the row number of every body row (rows spanning lines,
+    skipped lines).
     """
 
     name: str
@@ -93,6 +95,7 @@ class Sheet:
     body: pl.DataFrame
     first_line: int
     table: str | None = None
+    lines: list[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,10 @@ def columns_of(sheet: Sheet) -> tuple[list[Column], Sheet]:
     upper = _group_row(sheet.top, width, area_at)
     lower = _sub_row(sheet.body, sheet.body.columns[area_at]) or [""] * width
     if any(lower):
-        sheet = Sheet(sheet.name, sheet.top, sheet.body.slice(1), sheet.first_line + 1, sheet.table)
+        lines = sheet.lines[1:] if sheet.lines is not None else None
+        sheet = Sheet(
+            sheet.name, sheet.top, sheet.body.slice(1), sheet.first_line + 1, sheet.table, lines
+        )
     columns = [
         _classify(name, [c for c in (upper[i], header[i], lower[i]) if c])
         for i, name in enumerate(sheet.body.columns)
@@ -287,9 +293,12 @@ def _nonempty(name: str) -> pl.Expr:
 def _prepare(sheet: Sheet, columns: list[Column], warnings: list[str]) -> pl.DataFrame:
     """Number the rows, drop blank and note rows, fill merged area/period cells from above."""
     used = [c.name for c in columns if c.role not in ("skip", "area")]
-    body = sheet.body.with_row_index("line", offset=sheet.first_line).with_columns(
-        pl.col("line").cast(pl.Int64)
-    )
+    if sheet.lines is not None:
+        body = sheet.body.with_columns(line=pl.Series(sheet.lines, dtype=pl.Int64))
+    else:
+        body = sheet.body.with_row_index("line", offset=sheet.first_line).with_columns(
+            pl.col("line").cast(pl.Int64)
+        )
     if used:
         body = body.filter(pl.any_horizontal([_nonempty(n) for n in used]))
     if body.height == 0:

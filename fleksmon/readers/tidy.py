@@ -13,10 +13,11 @@ import re
 import polars as pl
 
 from fleksmon.areas import resolve
-from fleksmon.errors import FleksmonError
+from fleksmon.errors import FleksmonError, shown
 from fleksmon.numbers import bad_number_expr, number_expr
 from fleksmon.periods import Period, month_code, month_of_date, parse_period
-from fleksmon.readers.layout import NOT_CALENDAR_RX, TOTALS, Long
+from fleksmon.readers.dimensions import reduce_dimension
+from fleksmon.readers.layout import NOT_CALENDAR_RX, Long
 from fleksmon.schema import AGGREGATE, AGGREGATE_KEY
 
 _SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
@@ -25,7 +26,8 @@ _PCT = r"(?i)%|pct|procent"
 
 
 def _first(frame: pl.DataFrame, mask: pl.Expr) -> dict[str, object]:
-    return frame.filter(mask).sort("line").row(0, named=True)
+    """The first row (in file order) where ``mask`` holds."""
+    return frame.filter(mask).sort("line", maintain_order=True).row(0, named=True)
 
 
 def _numbers(frame: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -34,7 +36,7 @@ def _numbers(frame: pl.DataFrame, name: str) -> pl.DataFrame:
         row = _first(frame, bad)
         raise FleksmonError(
             f"{name}, row {row['line']}, column {row['column']!r}: "
-            f"{str(row['raw']).strip()!r} is not a number",
+            f"{shown(row['raw'])} is not a number",
             "Write numbers as 1.227 or 83,5, and a suppressed value as '-', '..', 'x' "
             "or an empty cell",
         )
@@ -67,46 +69,16 @@ def _drop_exact(frame: pl.DataFrame, keys: list[str], warnings: list[str]) -> pl
     return frame.filter(~repeat)
 
 
-def _reduce_dimension(
-    frame: pl.DataFrame, dim: str, others: list[str], name: str, warnings: list[str]
-) -> pl.DataFrame:
-    """Keep a dimension's total row; without one, sum the counts (never shares)."""
-    label = dim.removeprefix("d:")
-    total = pl.col(dim).fill_null("").str.strip_chars().str.to_lowercase().is_in(TOTALS)
-    frame = frame.filter(total | ~total.any().over(others))
-    sizes = frame.group_by(others).agg(
-        n=pl.len(), pct=pl.col("pct").any(), line=pl.col("line").min()
-    )
-    summed = sizes.filter(pl.col("n") > 1)
-    if summed.filter(pl.col("pct")).height:
-        row = summed.filter(pl.col("pct")).sort("line").row(0, named=True)
-        raise FleksmonError(
-            f"{name}, row {row['line']}, column {label!r}: shares cannot be summed over "
-            f"{label} (no 'I alt' row)",
-            f"Export the table with the {label} total ('I alt'), or export counts",
-        )
-    if summed.height:
-        n = int(summed.get_column("n").max())  # type: ignore[arg-type]
-        warnings.append(f"summed {n} {label} rows per area, period and measure: no 'I alt' row")
-    value = pl.when(pl.col("value").null_count() > 0).then(None).otherwise(pl.col("value").sum())
-    return frame.group_by(others, maintain_order=True).agg(
-        pl.col("line").min(),
-        pl.col("pline").min(),
-        pl.col("pcol", "column", "raw").first(),
-        value.alias("value"),
-        pl.col("pct").any(),
-    )
-
-
 def _areas(frame: pl.DataFrame, name: str, label: str) -> pl.DataFrame:
     names: dict[str, str] = {}
-    for text in frame.get_column("area").fill_null("").unique():
+    for text in frame.sort("line").get_column("area").fill_null("").unique(maintain_order=True):
         try:
             names[text] = resolve(text).name
         except FleksmonError as err:
             row = _first(frame, pl.col("area").fill_null("") == text)
+            message = err.message if shown(text) == repr(text.strip()) else "not a kommune"
             raise FleksmonError(
-                f"{name}, row {row['line']}, column {label!r}: {err.message}", err.hint
+                f"{name}, row {row['line']}, column {label!r}: {message}", err.hint
             ) from None
     return frame.with_columns(kommune=pl.col("area").fill_null("").replace_strict(names))
 
@@ -129,11 +101,12 @@ def period_of(text: str) -> Period:
 
 def _periods(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     spans: dict[str, tuple[int, int]] = {}
-    for text in frame.get_column("period").fill_null("").unique():
+    ordered = frame.sort("pline", "line", maintain_order=True)
+    for text in ordered.get_column("period").fill_null("").unique(maintain_order=True):
         try:
             p = period_of(text)
         except FleksmonError as err:
-            row = _first(frame, pl.col("period").fill_null("") == text)
+            row = _first(ordered, pl.col("period").fill_null("") == text)
             raise FleksmonError(
                 f"{name}, row {row['pline']}, column {row['pcol']!r}: {err.message}", err.hint
             ) from None
@@ -142,6 +115,30 @@ def _periods(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     return frame.with_columns(
         fra=period.replace_strict({k: v[0] for k, v in spans.items()}, return_dtype=pl.Int32),
         til=period.replace_strict({k: v[1] for k, v in spans.items()}, return_dtype=pl.Int32),
+    )
+
+
+def _plain(cell: object) -> str:
+    """A cell as written, unless it could be a CPR number."""
+    text = str(cell).strip()
+    return text if shown(text) == repr(text) else shown(text)
+
+
+def _conflicts(frame: pl.DataFrame, keys: list[str], name: str) -> None:
+    """Two rows for one area, period, measure and category with different values."""
+    conflict = pl.col("value").n_unique().over(keys) > 1
+    if not frame.select(conflict.any()).item():
+        return
+    first = _first(frame, conflict)
+    rows = frame.filter(pl.all_horizontal([pl.col(k).eq_missing(first[k]) for k in keys])).sort(
+        "line"
+    )
+    a, b = rows.row(0, named=True), rows.row(1, named=True)
+    what = " ".join(str(a[k]) for k in keys if a[k])
+    raise FleksmonError(
+        f"{name}, rows {a['line']} and {b['line']}: two different values for {what} "
+        f"({_plain(a['raw'])} and {_plain(b['raw'])})",
+        "Keep one of the rows (or read the newer extract on its own)",
     )
 
 
@@ -160,16 +157,20 @@ def _duplicates(frame: pl.DataFrame, name: str, warnings: list[str]) -> pl.DataF
     return _drop_exact(frame, key, warnings)
 
 
-def finish(long: Long, name: str, warnings: list[str]) -> pl.DataFrame:
-    """Parse numbers, reduce dimensions, resolve areas and periods, check duplicates."""
+def finish(long: Long, name: str, warnings: list[str], notes: list[str]) -> pl.DataFrame:
+    """Parse numbers, reduce dimensions, resolve areas and periods, check duplicates.
+
+    ``notes`` gets one line per dimension saying how it was collapsed.
+    """
     frame = _skip_areas(long.frame, warnings)
     if frame.height == 0:
         raise FleksmonError(f"{name}: no data rows for a kommune", "Check the area column")
     frame = _numbers(frame, name)
     keys = ["area", "period", "measure", *long.dims]
+    _conflicts(frame, keys, name)
     frame = _drop_exact(frame, keys, warnings)
     for i, dim in enumerate(long.dims):
-        frame = _reduce_dimension(frame, dim, keys[:3] + long.dims[i + 1 :], name, warnings)
+        frame = reduce_dimension(frame, dim, keys[:3] + long.dims[i + 1 :], name, notes)
     frame = _periods(_areas(frame, name, long.area_label), name)
     frame = _duplicates(frame.rename({"measure": "maaling"}), name, warnings)
     frame = frame.select(
