@@ -103,7 +103,7 @@ def v2_json(folder: Path, table: str, data: list[list[object]], dims: list[str])
         {"Name": "area", "Label": "Area"},
         {"Name": "period", "Label": "Periode"},
         *({"Name": names[d], "Label": d} for d in dims),
-        {"Name": f"{table.lower()}_1", "Label": "Antal personer"},
+        {"Name": "memba02_1", "Label": "Antal personer"},
         {"Name": "memba02_3", "Label": LABEL},
     ]
     body = [

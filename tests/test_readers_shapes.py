@@ -12,8 +12,9 @@ import pytest
 
 from fleksmon.api import gap
 from fleksmon.errors import FleksmonError
+from fleksmon.periods import Period
 from fleksmon.readers import read_aggregate
-from tests.k1_shapes import HERKOMST, SPLITS, TABLES, WRITERS, rows, write_shape
+from tests.k1_shapes import HERKOMST, LABEL, SPLITS, TABLES, WRITERS, rows, write_shape
 
 Run = Callable[..., Any]
 PUBLISHED = {"Viborg": 49, "Thisted": 40}
@@ -131,3 +132,103 @@ def test_a_category_that_is_not_in_the_set(tmp_path: Path) -> None:
 
 def test_tables_named_by_file(tmp_path: Path) -> None:
     assert set(TABLES) == {"Y08A02", "Y09A02"}
+
+
+# --- API shapes -------------------------------------------------------------------------------
+
+
+def test_v2_json_without_a_table_id_asks_for_it(tmp_path: Path) -> None:
+    path = WRITERS["v2-json"](tmp_path, "Y08A02", rows("Y08A02", None, None), [])
+    plain = path.rename(tmp_path / "svar.json")
+    assert error_line(plain) == (
+        "svar.json, column 'Antal fuldtidspersoner': 'Antal fuldtidspersoner' is ambiguous "
+        "without the Jobindsats table (Y08A02 fleksjob, Y09A02 ledighedsydelse, Y11A02 "
+        "ressourceforløb). Name the table with --table ID (e.g. --table Y08A02) or put the "
+        "table id in the file name."
+    )
+    result = read_aggregate(plain, table="y09a02")
+    assert result.table == "Y09A02"
+    assert set(result.frame["maaling"]) == {"ledighedsydelse_fuldtid"}
+
+
+def test_v2_json_names_and_labels(tmp_path: Path) -> None:
+    path = write_shape(tmp_path, "v2-json", "køn-with-total")[0]
+    result = read_aggregate(path)
+    assert result.source_format == "json-v2"
+    assert result.table == "Y08A02"
+    assert result.frame.filter(pl.col("kommune") == "Viborg")["vaerdi"].to_list() == [2108.0]
+
+
+def test_ndjson_appended_twice_is_read_once(tmp_path: Path) -> None:
+    path = write_shape(tmp_path, "ndjson", "køn-categories")[0]
+    result = read_aggregate(path)
+    assert result.source_format == "ndjson"
+    assert result.frame.height == 9
+    assert result.warnings[-1] == "dropped 18 rows that repeat an earlier row exactly"
+
+
+def test_ndjson_appended_with_a_changed_value_is_refused(tmp_path: Path) -> None:
+    path = write_shape(tmp_path, "ndjson", "køn-categories")[0]
+    lines = path.read_text("utf-8").splitlines()
+    lines[20] = lines[20].replace('"Antal fuldtidspersoner": ', '"Antal fuldtidspersoner": 1')
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert error_line(path) == (
+        "y08a02_flow.csv, rows 3 and 21: two different values for Frederikshavn 2019M09 "
+        "fleksjob_fuldtid Kvinder (662 and 1662). Keep one of the rows (or read the newer extract "
+        "on its own)."
+    )
+
+
+BAD_KEY_LINE = (
+    "{name}: the file holds the Jobindsats API's answer 'Forkert nøgle eller nøglen er "
+    "udløbet.' (wrong or expired API key) instead of data. Renew your API key on "
+    "jobindsats.dk (Min side) and fetch the data again."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("svar.json", '"Forkert nøgle eller nøglen er udløbet."'),
+        ("svar.json", "Forkert nøgle eller nøglen er udløbet."),
+        ("svar.csv", "Forkert nøgle eller nøglen er udløbet.\n"),
+        ("svar.csv", "\ufeffForkert nøgle eller nøglen er udløbet."),
+        (
+            "svar.csv",
+            "Area;Periode;Antal fuldtidspersoner\nForkert nøgle eller nøglen er udløbet.\n",
+        ),
+        (
+            "flow.csv",
+            '{"Area": "Viborg"}\n"Forkert nøgle eller nøglen er udløbet."\n{"Area": "Faxe"}\n',
+        ),
+        ("flow.ndjson", '{"msg": "Forkert nøgle eller nøglen er udløbet."}\n'),
+    ],
+)
+def test_bad_key_in_any_container(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    assert error_line(path) == BAD_KEY_LINE.format(name=name)
+
+
+@pytest.mark.parametrize(
+    ("code", "fra", "til"),
+    [
+        ("2024Q02", "2024M04", "2024M06"),
+        ("2023Q1", "2023M01", "2023M03"),
+        ("2024Y01", "2024M01", "2024M12"),
+    ],
+)
+@pytest.mark.parametrize("shape", ["csv", "v3"])
+def test_quarters_and_years_keep_their_granularity(
+    tmp_path: Path, code: str, fra: str, til: str, shape: str
+) -> None:
+    if shape == "csv":
+        path = tmp_path / "y08a02.csv"
+        path.write_text(f"Area;Periode;Antal fuldtidspersoner\nViborg;{code};2108\n", "utf-8")
+    else:
+        path = tmp_path / "y08a02.json"
+        body = {"columns": ["Periode", "Område", LABEL], "rows": [[code, "Viborg", 2108]]}
+        path.write_text(json.dumps(body), "utf-8")
+    frame = read_aggregate(path).frame
+    assert frame.height == 1
+    assert (Period(frame["fra"][0], frame["til"][0]).code()) == f"{fra}..{til}"

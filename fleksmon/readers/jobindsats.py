@@ -10,9 +10,7 @@ import polars as pl
 
 from fleksmon.errors import FleksmonError
 from fleksmon.readers.layout import Sheet, find_table, fold_label
-from fleksmon.readers.tabular import decode
-
-BAD_KEY = "Forkert nøgle eller nøglen er udløbet"
+from fleksmon.readers.tabular import BAD_KEY, bad_key, decode
 
 
 def _api_error(path: Path, cause: str) -> FleksmonError:
@@ -66,15 +64,6 @@ def _v3(path: Path, body: dict[str, Any]) -> Sheet:
     sheet = Sheet(path.name, [header], _body(path, body.get("rows") or [], len(header)), 1)
     sheet.table = find_table(_strings(body))
     return sheet
-
-
-def bad_key(path: Path) -> FleksmonError:
-    """The API's answer to a wrong or expired key, saved where data was expected."""
-    return FleksmonError(
-        f"{path.name}: the file holds the Jobindsats API's answer '{BAD_KEY}.' "
-        "(wrong or expired API key) instead of data",
-        "Renew your API key on jobindsats.dk (Min side) and fetch the data again",
-    )
 
 
 def _check_error(path: Path, text: str, body: Any) -> None:

@@ -12,6 +12,8 @@ import polars as pl
 from fleksmon.errors import FleksmonError
 from fleksmon.readers.layout import ROLE_NAMES, Sheet, find_header
 
+BAD_KEY = "Forkert nøgle eller nøglen er udløbet"
+"""What the Jobindsats API v2 answers to a wrong or expired key."""
 _SEPARATORS = (";", "\t", ",")
 _SCAN_LINES = 60
 
@@ -32,6 +34,15 @@ def decode(path: Path, data: bytes | None = None) -> str:
             "Windows-1252 text",
             "Save the file as UTF-8 (or export it again from Jobindsats)",
         ) from None
+
+
+def bad_key(path: Path) -> FleksmonError:
+    """The API's answer to a wrong or expired key, saved where data was expected."""
+    return FleksmonError(
+        f"{path.name}: the file holds the Jobindsats API's answer '{BAD_KEY}.' "
+        "(wrong or expired API key) instead of data",
+        "Renew your API key on jobindsats.dk (Min side) and fetch the data again",
+    )
 
 
 def _split(lines: list[str], sep: str) -> list[list[str | None]]:
@@ -64,6 +75,8 @@ def _no_rows(path: Path, what: str) -> FleksmonError:
 def read_csv(path: Path) -> Sheet:
     """A CSV file as a :class:`Sheet`: all cells as text, header row found below titles."""
     text = decode(path).replace("\r\n", "\n").replace("\r", "\n")
+    if BAD_KEY in text:
+        raise bad_key(path)
     lines = text.split("\n")
     if not text.strip():
         raise _no_rows(path, "the file is empty")
