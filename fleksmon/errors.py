@@ -9,9 +9,14 @@ class FleksmonError(Exception):
     """A problem the user can fix: a one-line message and a hint saying how.
 
     The CLI prints ``Error: <message> <hint>`` on stderr and exits with code 2.
+    Anything CPR-shaped in the message or hint (a file name, a misplaced value)
+    is masked as ``DDMMYY-****`` here, so no traceback or line can show it.
     """
 
     def __init__(self, message: str, hint: str = "") -> None:
+        from fleksmon.pseudonym import mask_cpr
+
+        message, hint = mask_cpr(message), mask_cpr(hint)
         super().__init__(message)
         self.message = message
         self.hint = hint

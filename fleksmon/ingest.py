@@ -12,6 +12,7 @@ import polars as pl
 
 from fleksmon.errors import FleksmonError
 from fleksmon.periods import month_code
+from fleksmon.pseudonym import mask_cpr
 from fleksmon.schema import KINDS, PERSON_KINDS
 from fleksmon.store import Batch, Pending, Store, file_hash
 
@@ -166,7 +167,7 @@ def _one_extract_per_kind(pendings: list[Pending]) -> tuple[list[Pending], list[
         frame = pl.concat([p.frame.lazy() for p in parts]).collect()
         digest = hashlib.sha256("".join(sorted(p.sha256 for p in parts)).encode()).hexdigest()
         summary = _person_summary(frame, kind)
-        summary["files"] = [str(p.source) for p in parts]
+        summary["files"] = [mask_cpr(str(p.source)) for p in parts]
         combined = Pending(frame, kind, " + ".join(str(p.source) for p in parts), digest, summary)
         batches[owner[members[0]]] = combined
     return batches, owner

@@ -29,6 +29,7 @@ from typing import Any
 import polars as pl
 
 from fleksmon.errors import FleksmonError
+from fleksmon.pseudonym import mask_cpr
 from fleksmon.schema import AGGREGATE, AGGREGATE_KEY, KINDS, PERSON_KINDS
 
 MANIFEST = "manifest.json"
@@ -235,7 +236,7 @@ class Store:
         return Batch(
             id=batch_id,
             kind=item.kind,
-            source=str(item.source),
+            source=mask_cpr(str(item.source)),
             sha256=item.sha256,
             ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
             rows=int(rows),

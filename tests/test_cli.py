@@ -238,18 +238,14 @@ def test_empty_store_is_an_error(cli: Run, tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: the store at ")
 
 
-def test_debug_shows_traceback(k1_store: Store) -> None:
-    from typer.testing import CliRunner
-
-    from fleksmon.cli.app import app
-    from fleksmon.errors import FleksmonError
-
-    with pytest.raises(FleksmonError):
-        CliRunner().invoke(
-            app,
-            ["--debug", "gap", "-k", "Vibrog", "-s", str(k1_store.root)],
-            catch_exceptions=False,
-        )
+def test_debug_shows_traceback(cli: Run, k1_store: Store) -> None:
+    plain = cli("gap", "-k", "Vibrog", "-s", str(k1_store.root))
+    result = cli("--debug", "gap", "-k", "Vibrog", "-s", str(k1_store.root))
+    assert result.exit_code == plain.exit_code == 2
+    assert plain.stderr.startswith("Error: ") and "'Vibrog'" in plain.stderr
+    assert result.stderr.startswith("Traceback (most recent call last):\n")
+    assert "\nfleksmon.errors.FleksmonError: " in result.stderr
+    assert result.stderr.endswith("\n" + plain.stderr)
 
 
 def test_every_command_help_ends_with_an_example(cli: Run) -> None:

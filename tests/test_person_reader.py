@@ -120,40 +120,102 @@ def test_parquet_in_stored_schema(tmp_path: Path) -> None:
     assert result.frame.drop("person").equals(frame.drop("person"))
 
 
+SPELLS = "person;kommune;start;slut\n"
+HOURS = "person;kommune;periode;timer\n"
+DATES = "Write dates as 31-08-2019, 31.08.2019 or 2019-08-31."
+MONTHS = "Write months as 2019M11, 2019-11 or nov 2019."
+OVERLAP = (
+    "the spell overlaps another spell of the same person. Merge or correct the person's "
+    "spells (a running spell must be the last one)."
+)
+
+
 @pytest.mark.parametrize(
     ("text", "expect"),
     [
-        ("person;kommune;start;slut\np1;101;01-03-2019;28-02-2019\n", "row 2, column 'slut'"),
         (
-            "person;kommune;start;slut\np1;101;01-01-2019;31-03-2019\np2;101;01-01-2019;\n"
+            SPELLS + "p1;101;01-03-2019;28-02-2019\n",
+            "row 2, column 'slut': the spell ends before it starts. Correct start or slut.",
+        ),
+        (
+            SPELLS + "p1;101;01-01-2019;31-03-2019\np2;101;01-01-2019;\n"
             "p1;101;31-03-2019;30-06-2019\n",
-            "row 4, column 'start': the spell overlaps",
+            "row 4, column 'start': " + OVERLAP,
         ),
         (
-            "person;kommune;start;slut\np1;101;01-01-2019;\np1;101;01-06-2019;30-06-2019\n",
-            "overlaps",
+            SPELLS + "p1;101;01-01-2019;\np1;101;01-06-2019;30-06-2019\n",
+            "row 3, column 'start': " + OVERLAP,
         ),
-        ("person;kommune;start;slut\np1;101;32-01-2019;\n", "cannot read the date '32-01-2019'"),
-        ("person;kommune;start;slut\np1;101;;\n", "the date is empty"),
+        (SPELLS + "p1;101;32-01-2019;\n", "row 2, column 'start': cannot read the date. " + DATES),
         (
-            "person;kommune;start;slut\np1;101;01-01-2219;\n",
-            "row 2, column 'start': the date 01-01-2219 is outside 1900–2199",
+            SPELLS + "p1;101;;\n",
+            "row 2, column 'start': the date is empty. Every spell needs a start date.",
         ),
-        ("person;kommune;periode;timer\np1;101;2019M01;-1,00\n", "negative"),
-        ("person;kommune;periode;timer\np1;101;2019M01;744,01\n", "744"),
-        ("person;kommune;periode;timer\np1;101;2019M01;400\np1;101;2019M01;400\n", "744"),
-        ("person;kommune;periode;timer\np1;101;2019M01;7\np1;751;2019M01;3\n", "two kommuner"),
-        ("person;kommune;periode;timer\np1;101;2019K1;7\n", "not a single month"),
-        ("person;kommune;periode;timer\np1;101;foo;7\n", "cannot read the month 'foo'"),
-        ("person;kommune;periode;timer\np1;101;2019M01;syv\n", "cannot read the hours"),
-        ("person;kommune;periode;timer\np1;Aalbrog;2019M01;7\n", "Aalborg"),
-        ("person;kommune;periode;timer\np1;Region Hovedstaden;2019M01;7\n", "unknown kommune"),
-        ("person;kommune;timer\np1;101;7\n", "no 'periode' column"),
-        ("person;kommune\np1;101\n", "cannot tell the kind"),
+        (
+            SPELLS + "p1;101;01-01-2219;\n",
+            "row 2, column 'start': the date is outside 1900–2199. Correct the date.",
+        ),
+        (
+            HOURS + "p1;101;2019M01;-1,00\n",
+            "row 2, column 'timer': hours are negative. Correct the hours (0 or more).",
+        ),
+        (
+            HOURS + "p1;101;2019M01;744,01\n",
+            "row 2, column 'timer': more than 744 hours in a month. "
+            "Give monthly hours (not yearly totals or minutes).",
+        ),
+        (
+            HOURS + "p1;101;2019M01;400\np1;101;2019M01;400\n",
+            "row 2, column 'timer': the person's rows of this month add up to more than 744 "
+            "hours. Check for duplicated rows.",
+        ),
+        (
+            HOURS + "p1;101;2019M01;7\np1;751;2019M01;3\n",
+            "row 2, column 'kommune': the person is in two kommuner in the same month. "
+            "Give each person one kommune a month.",
+        ),
+        (HOURS + "p1;101;2019K1;7\n", "row 2, column 'periode': not a single month. " + MONTHS),
+        (HOURS + "p1;101;foo;7\n", "row 2, column 'periode': cannot read the month. " + MONTHS),
+        (
+            HOURS + "p1;101;2019M01;syv\n",
+            "row 2, column 'timer': cannot read the hours. "
+            "Write hours as 7,50 or 7.5 (decimal comma or point).",
+        ),
+        (
+            HOURS + "p1;Aalbrog;2019M01;7\n",
+            "row 2, column 'kommune': not one of the 98 kommuner. Did you mean Aalborg, "
+            "Kalundborg, Allerød? Give the kommune by name or DST code.",
+        ),
+        (
+            HOURS + "p1;Region Hovedstaden;2019M01;7\n",
+            "row 2, column 'kommune': not one of the 98 kommuner but a region. "
+            "Give the kommune by name or DST code.",
+        ),
+        (
+            "person;kommune;timer;note\np1;101;7;x\n",
+            "no 'periode' column for a fleksjob-timer extract (recognized: person, kommune, "
+            "timer; 1 other column). Add the column or rename it; accepted names: periode, "
+            "maaned, month, period, md.",
+        ),
+        (
+            "person;kommune\np1;101\n",
+            "cannot tell the kind of extract from its columns (recognized: person, kommune). "
+            "Name the columns person, kommune and periode/timer or start/slut, or pass --kind.",
+        ),
+        (
+            "kommune;person;periode;timer\n010190-1234;Viborg;2019M01;7\n",
+            "row 2, column 'kommune': a person identifier where the kommune belongs. "
+            "Check that the columns are named in the order they hold their values.",
+        ),
+        (
+            "2812881357;Viborg;2019M01;7,5\n0101901234;Viborg;2019M01;7,5\n",
+            "the header row holds a person identifier where a column name belongs. "
+            "Put a header row (person;kommune;periode;timer or start;slut) above the data.",
+        ),
     ],
 )
 def test_one_line_errors(tmp_path: Path, text: str, expect: str) -> None:
-    assert expect in fails(write(tmp_path, text))
+    assert fails(write(tmp_path, text)) == "udtraek.csv: " + expect
 
 
 def test_missing_column_for_given_kind(tmp_path: Path) -> None:

@@ -17,18 +17,48 @@ from fleksmon.errors import FleksmonError
 
 
 class _Group(TyperGroup):
-    """Turns library errors into one line on stderr and exit code 2."""
+    """Turns library errors into one line on stderr and exit code 2.
+
+    With ``--debug`` the traceback is printed instead, without locals and with
+    anything CPR-shaped masked (chained exceptions included).
+    """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except FleksmonError as exc:
-            if (ctx.obj or {}).get("debug"):
-                raise
             from fleksmon.cli.output import err_console
 
+            if (ctx.obj or {}).get("debug"):
+                err_console.print(_masked_traceback(exc), markup=False, end="")
             err_console.print(f"Error: {exc.line()}", markup=False)
             ctx.exit(2)
+        except (typer.exceptions.TyperException, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            _mask_chain(exc)
+            raise
+
+
+def _masked_traceback(exc: BaseException) -> str:
+    """The standard traceback text (no locals) with CPR-shaped numbers masked."""
+    import traceback
+
+    from fleksmon.pseudonym import mask_cpr
+
+    return mask_cpr("".join(traceback.format_exception(exc)))
+
+
+def _mask_chain(exc: BaseException) -> None:
+    """Mask CPR-shaped numbers in the messages of an unexpected exception and its causes."""
+    from fleksmon.pseudonym import mask_cpr
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(mask_cpr(a) if isinstance(a, str) else a for a in current.args)
+        current = current.__cause__ or current.__context__
 
 
 app = typer.Typer(

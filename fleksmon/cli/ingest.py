@@ -46,6 +46,7 @@ def ingest(
     from fleksmon.cli import common
     from fleksmon.cli.output import err_console
     from fleksmon.ingest import ingest as run_ingest
+    from fleksmon.pseudonym import mask_cpr
 
     labels = _labels(targets)
     the_store = common.open_store(store)
@@ -53,7 +54,7 @@ def ingest(
         task = bar.add_task("Reading", total=len(files) + 1)
 
         def step(path: Path) -> None:
-            bar.update(task, description=f"Reading {path.name}", advance=0)
+            bar.update(task, description=mask_cpr(f"Reading {path.name}"), advance=0)
 
         reports = run_ingest(
             the_store,
@@ -67,9 +68,9 @@ def ingest(
         bar.update(task, description="Committed", completed=len(files) + 1)
     for report in reports:
         for warning in report.warnings:
-            err_console.print(f"Warning: {report.path.name}: {warning}", markup=False)
-        err_console.print(_describe(report), markup=False)
-    err_console.print(f"Store: {the_store.root}", markup=False)
+            err_console.print(mask_cpr(f"Warning: {report.path.name}: {warning}"), markup=False)
+        err_console.print(mask_cpr(_describe(report)), markup=False)
+    err_console.print(mask_cpr(f"Store: {the_store.root}"), markup=False)
 
 
 def _progress() -> Progress:

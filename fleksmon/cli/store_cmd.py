@@ -30,12 +30,13 @@ def store(
     from fleksmon.cli.options import Format
     from fleksmon.cli.output import err_console, resolve_format
     from fleksmon.errors import FleksmonError
+    from fleksmon.pseudonym import mask_cpr
 
     the_store = common.open_store(store)
     if check:
         problems = the_store.check()
         for problem in problems:
-            err_console.print(f"Problem: {problem}", markup=False)
+            err_console.print(mask_cpr(f"Problem: {problem}"), markup=False)
         if problems:
             raise FleksmonError(
                 f"the store at {the_store.root} has {len(problems)} problem(s)",
@@ -48,7 +49,7 @@ def store(
         {
             "batch": b.id,
             "kind": b.kind,
-            "source": b.source,
+            "source": mask_cpr(b.source),
             "ingested_at": b.ingested_at,
             "rows": b.rows,
             "replaced": b.replaced,

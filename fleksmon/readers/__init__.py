@@ -106,8 +106,9 @@ def read_aggregate(
 
 def _kind(path: Path, columns: list[str]) -> str:
     """Aggregate unless a person column is present; then the kind person.py detects."""
-    from fleksmon.readers.person import canonical_columns, detect_kind
+    from fleksmon.readers.person import canonical_columns, check_header, detect_kind
 
+    check_header(path.name, columns)
     canon = canonical_columns(columns)
     if "person" not in canon:
         return "aggregate"

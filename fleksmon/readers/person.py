@@ -5,7 +5,7 @@ read as text and parsed explicitly and vectorized (each distinct date, period
 and kommune once); person identifiers are pseudonymized on the way in
 (:mod:`fleksmon.pseudonym`). Every input problem is one
 :class:`~fleksmon.errors.FleksmonError` naming the file, row, column and fix;
-the offending identifier is never echoed.
+no cell of a person-level file is ever echoed (any of them may hold a CPR number).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from fleksmon.areas import suggest, try_area
 from fleksmon.errors import FleksmonError
 from fleksmon.numbers import is_missing_expr, number_expr
 from fleksmon.periods import try_parse_period
-from fleksmon.pseudonym import pseudonymize
+from fleksmon.pseudonym import has_cpr, pseudonymize
 from fleksmon.schema import FIRST_DATE, LAST_DATE, PERSON_KINDS
 
 MAX_MONTH_HOURS_CENT = 74_400
@@ -58,6 +58,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 """Columns (canonical names) each kind needs."""
 
+_AREA_KINDS = {"region": " but a region", "land": " but Hele landet"}
 _TRUE = ("1", "ja", "j", "true", "sand", "yes", "x")
 _FALSE = ("0", "nej", "n", "false", "falsk", "no")
 
@@ -112,10 +113,9 @@ def _read_csv(path: Path) -> pl.DataFrame:
     separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
     try:
         frame = pl.read_csv(raw, separator=separator, infer_schema=False)
-    except pl.exceptions.ComputeError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "unreadable CSV"
+    except pl.exceptions.ComputeError:
         raise FleksmonError(
-            f"{path.name}: cannot read the CSV file ({first})",
+            f"{path.name}: cannot read the CSV file (ragged rows or broken quoting)",
             "save it as CSV with one header row and ';' or ',' between columns",
         ) from None
     return frame.with_row_index(_ROW, offset=2).with_columns(pl.col(_ROW).cast(pl.Int64))
@@ -198,6 +198,15 @@ def canonical_columns(headers: list[str]) -> list[str]:
     return [c for c in found if c is not None]
 
 
+def check_header(source: str, headers: list[str]) -> None:
+    """Refuse a header row that holds a CPR number: the file has no header row."""
+    if any(has_cpr(str(h)) for h in headers):
+        raise FleksmonError(
+            f"{source}: the header row holds a person identifier where a column name belongs",
+            "put a header row (person;kommune;periode;timer or start;slut) above the data",
+        )
+
+
 def detect_kind(columns: list[str]) -> str | None:
     """The person-level kind a set of canonical columns belongs to, or ``None``."""
     cols = set(columns)
@@ -241,14 +250,22 @@ def _kommune(frame: pl.DataFrame, source: str) -> pl.Series:
         area = try_area(value)
         if area is None or area.kind != "kommune" or area.code is None:
             row = _first_row(frame, text == value)
-            close = suggest(value)
-            hint = f"did you mean {', '.join(close)}? " if close else ""
+            if has_cpr(value):
+                raise _fail(
+                    source,
+                    row,
+                    "kommune",
+                    "a person identifier where the kommune belongs",
+                    "check that the columns are named in the order they hold their values",
+                )
+            close = suggest(value) if area is None else []
+            hint = f"did you mean {', '.join(close)}? Give" if close else "give"
             raise _fail(
                 source,
                 row,
                 "kommune",
-                f"unknown kommune {value!r}",
-                hint + "give one of the 98 kommuner by name or DST code",
+                "not one of the 98 kommuner" + _AREA_KINDS.get(area.kind if area else "", ""),
+                hint + " the kommune by name or DST code",
             )
         codes.append(int(area.code))
     return text.replace_strict(unique, pl.Series(codes, dtype=pl.Int16), return_dtype=pl.Int16)
@@ -292,7 +309,7 @@ def _dates(frame: pl.DataFrame, column: str, source: str, *, required: bool) -> 
                 source,
                 row,
                 column,
-                f"cannot read the date {bad[0]!r}",
+                "cannot read the date",
                 "write dates as 31-08-2019, 31.08.2019 or 2019-08-31",
             )
         parsed_col = _parse_unique(frame, column, parsed, unique, pl.Date())
@@ -305,8 +322,7 @@ def _dates(frame: pl.DataFrame, column: str, source: str, *, required: bool) -> 
             source,
             _first_row(frame, outside),
             column,
-            f"the date {parsed_col.filter(outside)[0]:%d-%m-%Y} is outside "
-            f"{FIRST_DATE.year}–{LAST_DATE.year}",
+            f"the date is outside {FIRST_DATE.year}–{LAST_DATE.year}",
             "correct the date",
         )
     return parsed_col.alias(column)
@@ -334,9 +350,9 @@ def _months(frame: pl.DataFrame, source: str) -> pl.Series:
             what = (
                 "the month is empty"
                 if not value
-                else f"{value!r} is not a single month"
+                else "not a single month"
                 if period is not None
-                else f"cannot read the month {value!r}"
+                else "cannot read the month"
             )
             raise _fail(
                 source, row, "periode", what, "write months as 2019M11, 2019-11 or nov 2019"
@@ -383,7 +399,7 @@ def _hours(frame: pl.DataFrame, column: str, source: str, *, in_cent: bool) -> p
         if len(bad):
             value = bad[0]
             row = _first_row(frame, text.is_null() if value is None else text == value)
-            what = "hours are empty" if not value else f"cannot read the hours {value!r}"
+            what = "hours are empty" if not value else "cannot read the hours"
             raise _fail(
                 source, row, column, what, "write hours as 7,50 or 7.5 (decimal comma or point)"
             )
@@ -495,6 +511,13 @@ def _check_months(frame: pl.DataFrame, source: str, hours: str | None) -> list[s
 # --------------------------------------------------------------------------- entry point
 
 
+def _known_columns(canonical: list[str], total: int) -> str:
+    """The columns recognized, for messages; other headers are counted, never shown."""
+    named = f"recognized: {', '.join(canonical)}" if canonical else "none recognized"
+    others = total - len(canonical)
+    return named + (f"; {others} other column{'s' if others > 1 else ''}" if others else "")
+
+
 def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
     """Read a person-level extract of ``kind`` (detected from the columns when ``None``).
 
@@ -508,8 +531,11 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
             f"unknown person-level kind {kind!r}", f"use one of {', '.join(PERSON_KINDS)}"
         )
     raw = _read_raw(path)
+    found = [c for c in raw.columns if c != _ROW]
+    check_header(source, found)
     frame = _canonical(raw, source)
     data_cols = [c for c in frame.columns if c != _ROW]
+    known = _known_columns(data_cols, len(found))
     before = frame.height
     frame = (
         frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in data_cols))
@@ -517,11 +543,10 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
         else frame
     )
     warnings = [f"{before - frame.height} empty rows skipped"] if frame.height < before else []
-    found = [c for c in raw.columns if c != _ROW]
     chosen = kind or detect_kind(data_cols)
     if chosen is None:
         raise FleksmonError(
-            f"{source}: cannot tell the kind of extract from the columns {', '.join(found)}",
+            f"{source}: cannot tell the kind of extract from its columns ({known})",
             "name the columns person, kommune and periode/timer or start/slut, or pass --kind",
         )
     if (
@@ -534,7 +559,7 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
         alt = f"{need}_cent"
         if need not in frame.columns and alt not in frame.columns:
             raise FleksmonError(
-                f"{source}: no {need!r} column for a {chosen} extract (found: {', '.join(found)})",
+                f"{source}: no {need!r} column for a {chosen} extract ({known})",
                 f"add the column or rename it; accepted names: {', '.join(ALIASES[need])}",
             )
 
@@ -573,4 +598,12 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
     return PersonResult(frame=out, kind=chosen, warnings=warnings, rows=out.height)
 
 
-__all__ = ["ALIASES", "NEEDS", "PersonResult", "detect_kind", "fold_header", "read_person"]
+__all__ = [
+    "ALIASES",
+    "NEEDS",
+    "PersonResult",
+    "check_header",
+    "detect_kind",
+    "fold_header",
+    "read_person",
+]

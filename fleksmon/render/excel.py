@@ -40,6 +40,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.page import PageMargins
 
 from fleksmon.errors import FleksmonError
+from fleksmon.pseudonym import mask_cpr
 from fleksmon.render.table import MET, NONE, area_rank, area_rows, count, pct
 from fleksmon.report import ReportData, Section
 
@@ -300,7 +301,7 @@ def _sources_sheet(t: _Target, data: ReportData) -> None:
         t.put(FIRST_ROW, col, text, font=BOLD)
     for row, batch in enumerate(data.batches, start=FIRST_ROW + 1):
         when = batch.time.astimezone(dt.UTC).replace(tzinfo=None)
-        cells = [(batch.source, None), (batch.kind, None), (batch.rows, COUNT)]
+        cells = [(mask_cpr(batch.source), None), (batch.kind, None), (batch.rows, COUNT)]
         cells += [(batch.sha256, None), (when, "yyyy-mm-dd hh:mm:ss")]
         for col, (value, fmt) in enumerate(cells, start=1):
             t.put(row, col, value, fmt)
