@@ -186,11 +186,11 @@ def test_aggregate_reader_names_a_cpr_without_showing_it(
             read_aggregate(path)
         lines.append(err.value.line())
     assert lines == [
-        "agg.csv, row 2, column 'kommune': a person identifier (CPR number) where the area "
-        "belongs. Give a person-level extract a person column (person or cpr) so fleksmon "
-        "pseudonymizes it.",
-        "agg.csv, row 2, column 'vaerdi': a CPR-shaped value is not a number. Write numbers as "
-        "1.227 or 83,5, and a suppressed value as '-', '..', 'x' or an empty cell.",
+        "agg.csv, row 2, column 'kommune': not a kommune. Use a kommune or region name, a DST "
+        "code, or 'Hele landet'.",
+        "agg.csv, row 2, column 'vaerdi': a value that looks like a CPR number is not a number. "
+        "Write numbers as 1.227 or 83,5, and a suppressed value as '-', '..', 'x' or an empty "
+        "cell.",
     ]
 
 
