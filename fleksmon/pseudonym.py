@@ -23,8 +23,8 @@ import polars as pl
 from fleksmon.errors import FleksmonError
 
 KEY_ENV = "FLEKSMON_KEY"
-PSEUDONYM_LENGTH = 16
-"""Hex characters kept of the HMAC digest (64 bits)."""
+PSEUDONYM_BYTES = 8
+"""Bytes kept of the HMAC digest: the pseudonym is an unsigned 64-bit integer."""
 
 _CPR = r"^\d{6}-?\d{4}$"
 # Digits (with an optional dash or space) close to a CPR number in length:
@@ -83,11 +83,12 @@ def has_cpr(text: str) -> bool:
     return _CPR_ANYWHERE.search(text) is not None
 
 
-def pseudonym(identifier: str, key: bytes) -> str:
-    """The pseudonym of one identifier (CPR numbers without a dash, trimmed)."""
+def pseudonym(identifier: str, key: bytes) -> int:
+    """The pseudonym of one identifier (CPR numbers without a dash, trimmed): the first
+    8 bytes of its HMAC-SHA256 digest as an unsigned 64-bit integer (big-endian)."""
     text = identifier.strip().replace("-", "") if _is_cpr_text(identifier) else identifier.strip()
-    digest = hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
-    return digest[:PSEUDONYM_LENGTH]
+    digest = hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
+    return int.from_bytes(digest[:PSEUDONYM_BYTES], "big")
 
 
 def _is_cpr_text(text: str) -> bool:
@@ -141,6 +142,6 @@ def pseudonymize(
             "give a CPR number as DDMMYY-SSSS or 10 digits, or use an opaque id that is not "
             "CPR-shaped",
         )
-    hashed = pl.Series([pseudonym(v, key) for v in unique.to_list()], dtype=pl.String)
-    mapped = ids.replace_strict(unique, hashed, return_dtype=pl.String)
+    hashed = pl.Series([pseudonym(v, key) for v in unique.to_list()], dtype=pl.UInt64)
+    mapped = ids.replace_strict(unique, hashed, return_dtype=pl.UInt64)
     return frame.with_columns(mapped.alias(column))

@@ -4,7 +4,8 @@ Aggregated figures (``AGGREGATE``): one value a row, keyed by area, period and
 measure. Months are integer indexes (``year*12 + month-1``, see
 :mod:`fleksmon.periods`); a monthly row has ``fra == til``.
 
-Person-level frames hold a pseudonymized ``person`` (never a CPR number) and
+Person-level frames hold a pseudonymized ``person`` (an unsigned 64-bit keyed
+hash, never a CPR number) and
 the kommune as its DST code (``Int16``); hours are integer hundredths.
 """
 
@@ -25,24 +26,24 @@ AGGREGATE_KEY = ("kommune", "fra", "til", "maaling")
 
 PERSON_KINDS: dict[str, dict[str, pl.DataType]] = {
     "ly-forloeb": {
-        "person": pl.String(),
+        "person": pl.UInt64(),
         "kommune_kode": pl.Int16(),
         "start": pl.Date(),
         "slut": pl.Date(),
     },
     "ly-maaneder": {
-        "person": pl.String(),
+        "person": pl.UInt64(),
         "kommune_kode": pl.Int16(),
         "maaned": pl.Int32(),
     },
     "fleksjob-timer": {
-        "person": pl.String(),
+        "person": pl.UInt64(),
         "kommune_kode": pl.Int16(),
         "maaned": pl.Int32(),
         "timer_cent": pl.Int64(),
     },
     "ressourceforloeb": {
-        "person": pl.String(),
+        "person": pl.UInt64(),
         "kommune_kode": pl.Int16(),
         "maaned": pl.Int32(),
         "praktik_loentilskud": pl.Boolean(),

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fleksmon.periods import month_index
-from fleksmon.schema import AGGREGATE
+from fleksmon.pseudonym import pseudonymize
+from fleksmon.schema import AGGREGATE, PERSON_KINDS
 from fleksmon.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -29,6 +30,16 @@ K1_SEP_2019 = {
     "Ballerup": (512, 132, 80, 10, 68),
 }
 SEP_2019 = month_index(2019, 9)
+
+
+TEST_KEY = b"test-key"
+"""The pseudonymization key of hand-built person rows."""
+
+
+def person_frame(rows: Any, kind: str) -> pl.DataFrame:
+    """Hand-built person rows with readable ids, in the stored schema (ids pseudonymized)."""
+    schema = {**PERSON_KINDS[kind], "person": pl.String()}
+    return pseudonymize(pl.DataFrame(rows, schema=schema, orient="row"), TEST_KEY)
 
 
 def tidy(rows: list[tuple[str, int, int, str, float | None]]) -> pl.DataFrame:

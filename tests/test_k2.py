@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from fleksmon.measures.k2 import k2_monthly, k2_windows, spells_from_months
 from fleksmon.periods import month_index, parse_period
 from fleksmon.schema import PERSON_KINDS
+from tests.conftest import person_frame
 
 D = dt.date
 
 
 def spells(*rows: tuple[str, int, dt.date, dt.date | None]) -> pl.LazyFrame:
-    return pl.DataFrame(list(rows), schema=PERSON_KINDS["ly-forloeb"], orient="row").lazy()
+    return person_frame(list(rows), "ly-forloeb").lazy()
 
 
 def monthly(lf: pl.LazyFrame) -> dict[tuple[int, int], tuple[int, int, int]]:
@@ -82,7 +83,7 @@ def test_kommune_of_the_spell_and_schema() -> None:
 
 
 def months(*rows: tuple[str, int, int]) -> pl.LazyFrame:
-    return pl.DataFrame(list(rows), schema=PERSON_KINDS["ly-maaneder"], orient="row").lazy()
+    return person_frame(list(rows), "ly-maaneder").lazy()
 
 
 def test_spells_from_months_split_by_a_month_without_benefit() -> None:
@@ -98,14 +99,18 @@ def test_spells_from_months_split_by_a_month_without_benefit() -> None:
         ("c", 101, jan + 3),
         ("c", 751, jan + 4),  # moved: the spell's kommune is that of its last month
     )
-    got = spells_from_months(lf).sort("person", "start").collect()
+    got = spells_from_months(lf).collect()
     assert got.schema == pl.Schema(PERSON_KINDS["ly-forloeb"])
-    assert got.rows() == [
-        ("a", 101, D(2019, 1, 1), D(2019, 3, 31)),
-        ("a", 101, D(2019, 5, 1), None),  # last month is the panel's latest: running
-        ("b", 751, D(2019, 2, 1), D(2019, 2, 28)),
-        ("c", 751, D(2019, 4, 1), D(2019, 5, 31)),
-    ]
+    expected = person_frame(
+        [
+            ("a", 101, D(2019, 1, 1), D(2019, 3, 31)),
+            ("a", 101, D(2019, 5, 1), None),  # last month is the panel's latest: running
+            ("b", 751, D(2019, 2, 1), D(2019, 2, 28)),
+            ("c", 751, D(2019, 4, 1), D(2019, 5, 31)),
+        ],
+        "ly-forloeb",
+    )
+    assert got.sort("person", "start").equals(expected.sort("person", "start"))
 
 
 def test_windows_sum_three_months_and_fill_zeros() -> None:
@@ -176,7 +181,7 @@ spell_rows = st.lists(
 def test_matches_reference_shares_in_range_and_order_free(
     rows: list[tuple[str, int, dt.date, dt.date | None]], seed: int
 ) -> None:
-    frame = pl.DataFrame(rows, schema=PERSON_KINDS["ly-forloeb"], orient="row")
+    frame = person_frame(rows, "ly-forloeb")
     got = monthly(frame.lazy())
     assert {k: list(v) for k, v in got.items()} == _reference(rows)
     assert all(0 <= under <= ended for ended, under, _ in got.values())

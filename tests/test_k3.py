@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from fleksmon.measures.k3 import k3_censored, k3_monthly, k3_monthly_parts
 from fleksmon.periods import month_index
-from fleksmon.schema import PERSON_KINDS
+from tests.conftest import person_frame
 
 M0 = month_index(2018, 1)
 """The panel's first month in these tests (an anchor person is present then)."""
@@ -28,7 +28,7 @@ def panel(*parts: list[tuple[str, int, int, int]], anchor: bool = True) -> pl.La
     rows = [r for part in parts for r in part]
     if anchor:
         rows.append(("anchor", 999, M0, 0))
-    return pl.DataFrame(rows, schema=PERSON_KINDS["fleksjob-timer"], orient="row").lazy()
+    return person_frame(rows, "fleksjob-timer").lazy()
 
 
 def counts(frame: pl.LazyFrame, month: int, kommune: int = 101) -> tuple[int, int]:
@@ -206,7 +206,7 @@ def test_matches_reference_and_row_order_never_matters(
     rows: list[tuple[str, int, int, int]], rnd: object
 ) -> None:
     rows = _consistent(rows)
-    frame = pl.DataFrame(rows, schema=PERSON_KINDS["fleksjob-timer"], orient="row")
+    frame = person_frame(rows, "fleksjob-timer")
     got = k3_monthly(frame.lazy()).collect()
     assert as_dict(got) == reference(rows)
     shuffled = frame.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 10**6))  # type: ignore[attr-defined]

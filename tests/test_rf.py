@@ -22,6 +22,7 @@ from fleksmon.measures.rf import (
 from fleksmon.numbers import round_half_away
 from fleksmon.periods import month_index
 from fleksmon.schema import AGGREGATE, PERSON_KINDS
+from tests.conftest import person_frame
 
 JAN = month_index(2020, 1)
 MAR = month_index(2020, 3)
@@ -48,7 +49,7 @@ def row(
 
 
 def panel(rows: list[Row]) -> pl.LazyFrame:
-    return pl.DataFrame(rows, schema=RF, orient="row").lazy()
+    return person_frame(rows, "ressourceforloeb").lazy()
 
 
 def counts(rows: list[Row], start: int = JAN, end: int = MAR) -> dict[int, dict[str, int]]:
