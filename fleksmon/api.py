@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from fleksmon import areas, sources
+from fleksmon import areas, sources, texts
 from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
@@ -122,7 +122,7 @@ def compute(
     base = _baseline_shares(crit, full, tidy, baseline)
     records = _records(crit, selected, months, base, whole)
     periods = [_period_of(crit, m, whole) for m in months]
-    notes.insert(0, _data_note(crit, used, periods))
+    notes.insert(0, _data_note(used, periods))
     if q.frame is None:
         notes.extend(_store_notes(q, crit, used, months[-1]))
     return Result(crit, records, periods, baseline, used, notes, q)
@@ -139,9 +139,7 @@ def _store_notes(q: Query, crit: Criterion, used: str, latest: int) -> list[str]
     if crit.id == "K2":
         notes.extend(sources.k2_censored_note(store, q.as_of))
     if sources.has_aggregate(store, crit, q.as_of):
-        notes.append(
-            f"The store also holds aggregated {crit.id} figures; --source aggregate uses them."
-        )
+        notes.append(texts.message("also_aggregate", crit=crit.id))
     return notes
 
 
@@ -154,10 +152,7 @@ def _provisional_note(store: Store, as_of: dt.datetime | None, latest: int) -> l
     settled = month_date(latest + 4) - dt.timedelta(days=1)
     if loaded > settled:
         return []
-    return [
-        f"{month_human(latest)} is provisional: Jobindsats revises recent months upward "
-        "(efterregistreringer); load a newer extract later."
-    ]
+    return [texts.message("provisional", month=month_human(latest))]
 
 
 def _period_of(crit: Criterion, month: int, whole: tuple[int, int] | None) -> Period:
@@ -210,7 +205,7 @@ def _select_areas(
                 "check the kommune, or ingest an extract that covers it",
             )
         for name in missing:
-            notes.append(f"{name}: no {crit.id} data for the selected period.")
+            notes.append(texts.message("no_data", area=name, crit=crit.id))
         return rows
     shown = in_months.filter((pl.col("_kind") == "kommune") | pl.col("complete").fill_null(False))
     with_data = set(shown.filter(pl.col("population").is_not_null())["kommune"].to_list())
@@ -218,10 +213,7 @@ def _select_areas(
     land = in_months.filter(pl.col("kommune") == areas.HELE_LANDET)
     if areas.HELE_LANDET not in with_data and not land.is_empty():
         present = int(land["kommuner_present"].fill_null(0).cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
-        notes.append(
-            f"Hele landet is not shown: only {present} of 98 kommuner have data "
-            "(it is summed only when all are present)."
-        )
+        notes.append(texts.message("land_not_shown", present=present))
     return shown
 
 
@@ -265,12 +257,8 @@ def _records(
     )
 
 
-def _data_note(crit: Criterion, used: str, periods: list[Period]) -> str:
-    what = "person-level data" if used == "person" else "aggregated extracts"
-    span = (
-        periods[0].human() if len(periods) == 1 else f"{periods[0].human()} – {periods[-1].human()}"
-    )
-    return f"{crit.id} from {what}, {span}."
+def _data_note(used: str, periods: list[Period]) -> str:
+    return texts.message(f"data_{used}", span=texts.span(periods))
 
 
 def gap(

@@ -85,11 +85,16 @@ class Criterion:
     tables show, ``record_only`` counts that only records carry;
     ``columns`` how many periods a report table shows; ``baseline`` the period
     the baseline share is read at (for windowed criteria, its last month).
+
+    The texts (Danish, see :mod:`fleksmon.texts`): ``title_label`` (``Succeskriterie
+    1``) and ``subject`` make the title with the target and direction
+    (``… skal øges til minimum 90 pct.``) unless ``statement`` gives the whole
+    sentence; ``gap_note`` is the persons-gap formula with ``{t}`` for the target
+    (``0,9``); ``notes`` are the ``Anm.:`` lines.
     """
 
     id: str
     name: str
-    statement: str
     target_pct: float
     population: tuple[str, ...]
     hits: tuple[str, ...]
@@ -99,10 +104,12 @@ class Criterion:
     direction: str = "higher"
     extras: tuple[tuple[str, str], ...] = ()
     record_only: tuple[tuple[str, str], ...] = ()
-    population_label: str = "Population"
-    hits_label: str = "Hits"
+    population_label: str = ""
+    hits_label: str = ""
+    title_label: str = ""
+    subject: str = ""
+    statement: str = ""
     gap_note: str = ""
-    source_note: str = "Kilde: Jobindsats.dk"
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -152,7 +159,8 @@ CRITERIA: dict[str, Criterion] = {
         Criterion(
             id="K1",
             name="Andel i fleksjob",
-            statement="Andelen af beskæftigede i fleksjobordningen skal øges til minimum 90 pct.",
+            title_label="Succeskriterie 1",
+            subject="Fleksjobbeskæftigelsen",
             target_pct=90,
             population=("fleksjob_fuldtid", "ledighedsydelse_fuldtid"),
             hits=("fleksjob_fuldtid",),
@@ -160,15 +168,18 @@ CRITERIA: dict[str, Criterion] = {
             population_label="Fleksjob + ledighedsydelse",
             hits_label="Fleksjob",
             extras=(("ledighedsydelse", "ledighedsydelse_fuldtid"),),
-            gap_note="0,9*(antal i fleksjob + antal på ledighedsydelse) - antal i fleksjob",
+            gap_note=(
+                "{t}*(antal i fleksjob + antal på ledighedsydelse) - antal i fleksjob "
+                "= antal personer i fleksjob for at nå målsætning"
+            ),
             notes=("Antallet af personer opgøres i fuldtidspersoner.",),
         ),
         Criterion(
             id="K2",
             name="Ledighedsydelsesforløb under 6 måneder",
-            statement=(
-                "Andelen af afsluttede ledighedsydelsesforløb med en varighed på under "
-                "6 måneder skal øges til minimum 85 pct."
+            title_label="Succeskriterie 2",
+            subject=(
+                "Andelen af afsluttede ledighedsydelsesforløb med en varighed på under 6 måneder"
             ),
             target_pct=85,
             population=("ly_afsluttet",),
@@ -179,32 +190,47 @@ CRITERIA: dict[str, Criterion] = {
             population_label="Afsluttede forløb",
             hits_label="Heraf under 6 mdr.",
             extras=(("crossings", "ly_krydser_6m"),),
-            gap_note="0,85*antal afsluttede forløb - antal afsluttet på under 6 måneder",
-            source_note="Kilde: Særkørsel pba. Jobindsats.dk",
+            gap_note=(
+                "{t}*antal afsluttede forløb - antal afsluttet på under 6 måneder "
+                "= antal forløb, der mangler for at nå målsætning"
+            ),
+            notes=(
+                "Langt størstedelen af alle afsluttede ledighedsydelsesforløb munder ud i et "
+                "fleksjob, hvorfor succeskriterie 2 er en proxy for hvor mange forløb, der "
+                "fører til et fleksjob indenfor 6 måneder.",
+                "Forløb der overgår til over 6 måneder: ledighedsydelsesmodtagere der overgik "
+                "fra at være i et forløb med en varighed på under 6 måneder, til at have et "
+                "forløb med en varighed på over 6 måneder.",
+            ),
         ),
         Criterion(
             id="K3",
             name="Progression i små fleksjob",
-            statement=(
-                "Andelen af personer, der oplever progression i timer i fleksjob på "
-                "10 timer eller derunder skal øges til minimum 28 pct."
-            ),
+            title_label="Succeskriterie 3",
+            subject="Progression i fleksjob på under 10 timer",
             target_pct=28,
             population=("k3_population",),
             hits=("k3_progression",),
             baseline="2018M09",
             population_label="Personer 1–10 timer ≥ 1 år",
             hits_label="Med progression",
-            gap_note="0,28*antal personer i små fleksjob - antal med progression",
+            gap_note=(
+                "{t}*antal personer i fleksjob - antal personer i små fleksjob med progression "
+                "= antal personer som opnår progression for at nå målsætning."
+            ),
             notes=(
-                "Personer i fleksjob i mindst 1 år på 1-10 timer; progression når hver af de "
-                "seneste tre måneders timer er over hver af de første tre måneders.",
+                "Målingen omfatter personer, der har været i fleksjob i minimum 1 år på 1-10 "
+                "timer. Personens timetal i de seneste tre måneder sammenholdes med personens "
+                "timetal i de første tre måneder af fleksjobforløbet. En person er gået op i "
+                "arbejdstid, hvis personen i hver af de seneste tre måneder arbejder flere "
+                "timer end i hver af de tre første måneder af forløbet.",
             ),
         ),
         Criterion(
             id="R1",
             name="Virksomhedsrettet indsats mv.",
-            statement="Resultatkrav 1: andel i virksomhedsrettet indsats mv. skal være 35 pct.",
+            title_label="Resultatkrav 1",
+            subject="Andelen i virksomhedsrettet indsats mv.",
             target_pct=35,
             population=("rf_maalgruppe",),
             hits=(
@@ -221,12 +247,23 @@ CRITERIA: dict[str, Criterion] = {
             hits_label="Virksomhedsrettet indsats mv.",
             extras=RF_CATEGORIES,
             record_only=RF_INDICATORS,
-            source_note="Kilde: DFDG, eIndkomst, SU",
+            gap_note=(
+                "{t}*antal borgere i målgruppen - antal i virksomhedsrettet indsats mv. "
+                "= antal borgere, der mangler for at nå målsætningen"
+            ),
+            notes=(
+                "Virksomhedsrettet indsats mv. dækker over virksomhedspraktik/løntilskud, "
+                "ordinære løntimer, fleksjob, uddannelse og selvforsørget beskæftigelse "
+                "(beskæftigelsesgrad over 50%). Den enkelte borger kan kun tælle med én gang. "
+                "Hierarkiet er følgende: 1. selvforsørget beskæftigelse 2. uddannelse "
+                "3. fleksjob 4. ordinære løntimer 5. virksomhedspraktik/løntilskud.",
+            ),
         ),
         Criterion(
             id="R2",
             name="Beskæftigelse mv.",
-            statement="Resultatkrav 2: andel i beskæftigelse mv. skal være 15 pct.",
+            title_label="Resultatkrav 2",
+            subject="Andelen i beskæftigelse mv.",
             target_pct=15,
             population=("rf_maalgruppe",),
             hits=("rf_selvforsoerget", "rf_uddannelse", "rf_fleksjob", "rf_loentimer"),
@@ -237,7 +274,16 @@ CRITERIA: dict[str, Criterion] = {
             hits_label="Beskæftigelse mv.",
             extras=RF_CATEGORIES[:4],
             record_only=RF_INDICATORS,
-            source_note="Kilde: DFDG, eIndkomst, SU",
+            gap_note=(
+                "{t}*antal borgere i målgruppen - antal i beskæftigelse mv. "
+                "= antal borgere, der mangler for at nå målsætningen"
+            ),
+            notes=(
+                "Beskæftigelse mv. dækker over ordinære løntimer, fleksjob, uddannelse "
+                "(SU-berettiget) og selvforsørget beskæftigelse (beskæftigelsesgrad over 50 "
+                "pct.). Den enkelte borger kan kun tælle med én gang. Hierarkiet er følgende: "
+                "1. selvforsørget beskæftigelse 2. uddannelse 3. fleksjob 4. ordinære løntimer.",
+            ),
         ),
     )
 }
@@ -283,6 +329,7 @@ def load_targets(path: Path) -> dict[str, Criterion]:
             "direction",
             "name",
             "statement",
+            "subject",
             "population_label",
             "hits_label",
         ):
@@ -317,8 +364,8 @@ def load_targets(path: Path) -> dict[str, Criterion]:
                 hits=changes["hits"],  # type: ignore[arg-type]
                 baseline=str(changes.get("baseline", "2018M09")),
                 direction=str(changes.get("direction", "higher")),
-                population_label=str(changes.get("population_label", "Population")),
-                hits_label=str(changes.get("hits_label", "Hits")),
+                population_label=str(changes.get("population_label", "")),
+                hits_label=str(changes.get("hits_label", "")),
             )
         else:
             raise FleksmonError(

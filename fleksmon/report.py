@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from fleksmon import __version__, api, areas, sources
+from fleksmon import __version__, api, areas, sources, texts
 from fleksmon.criteria import MEASURE_LABELS, Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
@@ -33,8 +33,8 @@ class Section:
     chart: pl.DataFrame
 
     def title(self) -> str:
-        """The table's title: the criterion's statement."""
-        return self.result.criterion.statement or self.result.criterion.name
+        """The table's title: ``Succeskriterie 1: … skal øges til minimum 90 pct.``"""
+        return texts.title(self.result.criterion)
 
     def period_line(self) -> str:
         """The months the table covers (``Mar.–Sep. 2019``)."""
@@ -51,27 +51,40 @@ class Section:
         result, crit = self.result, self.result.criterion
         last = result.periods[-1].human()
         base = result.baseline.human() if result.baseline else ""
-        counts = [
-            crit.population_label,
-            crit.hits_label,
-            *[MEASURE_LABELS[m] for _, m in crit.extras],
-        ]
+        share = texts.LABELS["share"]
         return [
-            "Område",
-            f"Andel\n{base}",
-            *[f"Andel\n{p.human()}" for p in result.periods],
-            *[f"{label}\n{last}" for label in counts],
-            "%-point",
-            "Antal personer*" if crit.gap_note else "Antal personer",
+            texts.LABELS["area"],
+            f"{share}\n{base}",
+            *[f"{share}\n{p.human()}" for p in result.periods],
+            *[f"{label}\n{last}" for label in count_labels(crit)],
+            texts.LABELS["gap_pp"],
+            gap_persons_label(crit),
         ]
 
     def notes(self) -> list[str]:
         """The lines under the table: the gap formula, ``Anm.:`` notes and ``Kilde:``."""
-        crit = self.result.criterion
-        lines = [f"*Antallet er udregnet ved: {crit.gap_note}"] if crit.gap_note else []
-        lines += [f"Anm.: {note}" for note in (*crit.notes, *self.result.notes)]
-        source = crit.source_note
-        return [*lines, source if source.startswith("Kilde:") else f"Kilde: {source}"]
+        return note_lines(self.result)
+
+
+def count_labels(crit: Criterion) -> list[str]:
+    """The labels of the counts a report table shows: population, hits, extras."""
+    extras = [MEASURE_LABELS[m] for _, m in crit.extras]
+    return [texts.population_label(crit), texts.hits_label(crit), *extras]
+
+
+def gap_persons_label(crit: Criterion) -> str:
+    """``Antal personer*`` (the star points at the formula under the table)."""
+    label = texts.LABELS["gap_persons"]
+    return f"{label}*" if texts.gap_formula(crit) else label
+
+
+def note_lines(result: api.Result) -> list[str]:
+    """The lines under a table or sheet: the gap formula, ``Anm.:`` lines and the source."""
+    crit = result.criterion
+    formula = texts.gap_formula(crit)
+    lines = [formula] if formula else []
+    lines += [f"Anm.: {note}" for note in (*crit.notes, *result.notes)]
+    return [*lines, texts.source_line(result.source)]
 
 
 @dataclass

@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from fleksmon import areas
+from fleksmon import areas, texts
 from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.periods import Period, month_date, month_human
@@ -159,10 +159,7 @@ def k2_censored_note(store: Store, as_of: dt.datetime | None) -> list[str]:
         .collect()
         .item()
     )
-    return [
-        f"{count} ledighedsydelse spells already running in {month_human(int(first))} "
-        "(the first month of the benefit records) are left out: their start is unknown."
-    ]
+    return [texts.message("k2_censored", count=int(count), month=month_human(int(first)))]
 
 
 PART_ROWS = 20_000_000
@@ -274,7 +271,4 @@ def k3_censored_note(store: Store, as_of: dt.datetime | None) -> str:
     if panel is not None:
         total = k3_censored(panel).select(pl.col("k3_censored").sum()).collect().item()
         count = int(total or 0)
-    return (
-        f"{count} flexjob spells already running in the panel's first month are left out "
-        "(their start is unknown)."
-    )
+    return texts.message("k3_censored", count=count)

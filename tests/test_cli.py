@@ -80,7 +80,7 @@ def test_compute_table_reproduces_the_oct_2019_report(cli: Run, k1_store: Store)
     }
     assert rows == expected
     assert list(rows) == list(K1_SEP_2019)  # the report's order: best share first
-    assert "Anm.: Hele landet is not shown: only 9 of 98 kommuner have data" in result.stdout
+    assert "Anm.: Hele landet vises ikke: kun 9 af 98 kommuner har data" in result.stdout
 
 
 def test_gap_table_has_one_decimal(cli: Run, k1_store: Store) -> None:
@@ -285,8 +285,8 @@ def test_source_choice_when_both_exist(
     )
     assert cli("ingest", str(tmp_path / "timer.csv"), "-s", str(store.root)).exit_code == 0
     auto = cli("gap", "-c", "3", "-k", "Viborg", "-s", str(store.root), "-f", "table")
-    assert "K3 from person-level data" in auto.stdout
-    assert "--source aggregate uses them" in auto.stdout
+    assert "Anm.: Opgjort på kommunens eget udtræk af persondata" in auto.stdout
+    assert "--source aggregate bruger dem" in auto.stdout
     agg = cli(
         "gap",
         "-c",

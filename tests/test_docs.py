@@ -45,8 +45,8 @@ def test_readme_quick_start_runs(
         expanded = [store if a == "demo-store" else a for a in expanded]
         result = cli(*expanded)
         assert result.exit_code == 0, result.stderr
-    assert "K1: Andel i fleksjob, Sep. 2019" in result.stdout
-    assert "K2: " in result.stdout and "K3: " in result.stdout
+    assert "Succeskriterie 1: Fleksjobbeskæftigelsen skal øges til minimum 90 pct." in result.stdout
+    assert "Succeskriterie 2: " in result.stdout and "Succeskriterie 3: " in result.stdout
     printed = [line.rstrip() for line in result.stdout.splitlines()]
     readme = (ROOT / "README.md").read_text("utf-8")
     shown = re.search(r"```text\n(.+?)\n```", readme, re.S)

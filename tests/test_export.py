@@ -62,7 +62,7 @@ def test_sheets_title_period_and_headers(workbook: Any) -> None:
     assert workbook.sheetnames == ["K1", "K3", "Data", "Kilder"]
     ws = workbook["K1"]
     assert ws["A1"].value == (
-        "Andelen af beskæftigede i fleksjobordningen skal øges til minimum 90 pct."
+        "Succeskriterie 1: Fleksjobbeskæftigelsen skal øges til minimum 90 pct."
     )
     assert ws["A2"].value == "Sep. 2019"
     assert [c.value for c in ws[4]][1:3] == ["Baseline", "Status for andel i fleksjob"]
@@ -141,10 +141,11 @@ def test_met_shows_check_marks_and_notes(workbook: Any) -> None:
     assert [c.value for c in rows["Viborg"][-2:]][1] == 47
     lines = [r[0] for r in ws.iter_rows(min_row=excel.FIRST_ROW + 4, max_col=1, values_only=True)]
     assert (
-        "*Antallet er udregnet ved: 0,28*antal personer i små fleksjob - antal med progression"
+        "*Antallet er udregnet ved: 0,28*antal personer i fleksjob - antal personer i små "
+        "fleksjob med progression = antal personer som opnår progression for at nå målsætning."
         in lines
     )
-    assert "Anm.: K3 from aggregated extracts, Sep. 2019." in lines
+    assert "Anm.: Opgjort på udtræk fra Jobindsats.dk, Sep. 2019." in lines
     assert "Kilde: Jobindsats.dk" in lines
 
 

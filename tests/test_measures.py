@@ -148,7 +148,7 @@ def test_hele_landet_summed_only_when_all_kommuner_present() -> None:
     assert recs["Region Nordjylland"]["population"] == 1100.0
     partial = api.gap("K3", frame=tidy(rows[2:]))
     assert "Hele landet" not in set(partial.records["kommune"])
-    assert any("97 of 98" in n for n in partial.notes)
+    assert any("kun 97 af 98 kommuner" in n for n in partial.notes)
 
 
 def test_given_hele_landet_row_wins_over_sum() -> None:

@@ -47,7 +47,7 @@ def test_noegletal_series(cli: Run, store: Store) -> None:
 def test_noegletal_table(cli: Run, store: Store) -> None:
     _national(store)
     result = cli("noegletal", "-c", "3", "-k", "Ballerup", "-s", str(store.root), "-f", "table")
-    assert "Nøgletal K3" in result.stdout
+    assert "Nøgletal: Succeskriterie 3: Progression" in result.stdout
     line = next(x for x in result.stdout.splitlines() if x.startswith("│ Sep. 2019"))
     assert [c.strip() for c in line.split("│")[1:-1]] == ["Sep. 2019", "4,0%", "20,0%", "8,5%"]
 

@@ -118,15 +118,17 @@ def _describe(report: object) -> str:
     name = report.path.name
     if report.duplicate_of is not None:
         return f"{name}: already loaded on {report.duplicate_of.ingested_at[:10]}; nothing changed."
-    parts = [f"{s['rows']:,} rows".replace(",", "."), f"{s['kommuner']} kommuner", s["periods"]]
+    from fleksmon.numbers import format_int as n
+
+    parts = [f"{n(s['rows'])} rows", f"{s['kommuner']} kommuner", s["periods"]]
     if "measures" in s:
         parts.append("measures " + ", ".join(s["measures"]))
     if s.get("suppressed"):
-        parts.append(f"{s['suppressed']} suppressed values")
+        parts.append(f"{n(s['suppressed'])} suppressed values")
     if "persons" in s:
-        parts.insert(1, f"{s['persons']:,} persons".replace(",", "."))
+        parts.insert(1, f"{n(s['persons'])} persons")
     if s.get("censored_spells"):
-        parts.append(f"{s['censored_spells']} spells running in the first month left out of K3")
+        parts.append(f"{n(s['censored_spells'])} spells running in the first month left out of K3")
     line = f"{name}: loaded {report.kind}: " + ", ".join(parts)
     if s.get("dimensions"):
         line += "; " + "; ".join(s["dimensions"])
@@ -135,5 +137,5 @@ def _describe(report: object) -> str:
         line += f" (one extract with the other {len(files) - 1} {report.kind} file(s))"
     if report.batch is not None and report.batch.replaced:
         b = report.batch
-        line += f"; replaced {b.replaced} older values ({b.changed} changed)"
+        line += f"; replaced {n(b.replaced)} older values ({n(b.changed)} changed)"
     return line + "."

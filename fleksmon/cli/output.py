@@ -77,14 +77,16 @@ def emit(
     """Write results in the chosen format; ``table`` renders one result as a rich table."""
     import polars as pl
 
+    from fleksmon.report import note_lines
+
     chosen = resolve_format(fmt, output)
     if chosen is Format.table:
         buffer = io.StringIO() if output is not None else None
         console = _console(buffer, output)
         for result in results:
             console.print(table(result))
-            for note in result.notes:
-                console.print(f"[dim]Anm.: {note}[/dim]" if not buffer else f"Anm.: {note}")
+            for line in note_lines(result):
+                console.print(line, markup=False, style="dim", overflow="fold")
             console.print()
         if buffer is not None:
             _write_text(buffer.getvalue(), output)

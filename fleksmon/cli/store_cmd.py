@@ -30,6 +30,7 @@ def store(
     from fleksmon.cli.options import Format
     from fleksmon.cli.output import err_console, resolve_format
     from fleksmon.errors import FleksmonError
+    from fleksmon.numbers import format_int
     from fleksmon.pseudonym import mask_cpr
 
     the_store = common.open_store(store)
@@ -77,9 +78,9 @@ def store(
             str(r["kind"]),
             Path(str(r["source"])).name,
             str(r["periods"] or ""),
-            f"{r['rows']:,}".replace(",", "."),
-            str(r["replaced"]),
-            str(r["changed"]),
+            format_int(int(str(r["rows"]))),
+            format_int(int(str(r["replaced"]))),
+            format_int(int(str(r["changed"]))),
             str(r["sha256"])[:12],
         )
     from rich.console import Console

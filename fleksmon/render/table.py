@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from fleksmon import areas
-from fleksmon.criteria import MEASURE_LABELS
+from fleksmon import areas, texts
 from fleksmon.numbers import format_int, format_number
+from fleksmon.periods import Period
+from fleksmon.report import count_labels, gap_persons_label
 
 if TYPE_CHECKING:
     import polars as pl
@@ -30,6 +31,11 @@ def pct(value: float | None, decimals: int = 0) -> str:
     if value is None:
         return NONE
     return f"{format_number(value, decimals) if decimals else format_int(value)}%"
+
+
+def target(value: float) -> str:
+    """A target in percent as the tables print it: ``90%``, ``87,5%``."""
+    return f"{format_number(value, 1) if value % 1 else format_int(value)}%"
 
 
 def count(value: float | None) -> str:
@@ -88,22 +94,18 @@ def series_table(result: Result) -> Table:
     """Baseline, the monthly (or window) shares, the latest counts and the gap."""
     crit = result.criterion
     periods = [p.code() for p in result.periods]
-    table = Table(
-        title=f"{crit.id}: {crit.name} (mål {crit.target_pct:g}%)",
-        caption=crit.statement,
-        title_justify="left",
-    )
-    table.add_column("Område", no_wrap=True)
+    span = Period(result.periods[0].start, result.periods[-1].end).human()
+    table = Table(title=f"{texts.title(crit)}\n{span}", title_justify="left")
+    table.add_column(texts.LABELS["area"], no_wrap=True)
     base = result.baseline.human() if result.baseline else ""
-    table.add_column(f"Baseline\n{base}", justify="right")
+    table.add_column(f"{texts.LABELS['baseline']}\n{base}", justify="right")
     for p in result.periods:
-        table.add_column(f"Andel\n{p.human()}", justify="right")
+        table.add_column(f"{texts.LABELS['share']}\n{p.human()}", justify="right")
     last = result.periods[-1].human()
-    counts = [crit.population_label, crit.hits_label, *(MEASURE_LABELS[m] for _, m in crit.extras)]
-    for label in counts:
+    for label in count_labels(crit):
         table.add_column(f"{label}\n{last}", justify="right")
-    table.add_column("%-point", justify="right")
-    table.add_column("Antal personer", justify="right")
+    table.add_column(texts.LABELS["gap_pp"], justify="right")
+    table.add_column(gap_persons_label(crit), justify="right")
 
     def make(row: dict[str, Any]) -> list[str]:
         shares = [pct(row["series"].get(p)) for p in periods]
@@ -127,26 +129,23 @@ def gap_table(result: Result) -> Table:
     Not a report table, so shares and %-points carry one decimal."""
     crit = result.criterion
     period = result.periods[-1].human()
-    table = Table(
-        title=f"{crit.id}: {crit.name}, {period} (mål {crit.target_pct:g}%)",
-        title_justify="left",
-    )
-    table.add_column("Område", no_wrap=True)
-    for name, justify in (
-        ("Andel", "right"),
-        ("Mål", "right"),
-        ("%-point", "right"),
-        ("Antal personer", "right"),
-        (crit.population_label, "right"),
-        (crit.hits_label, "right"),
+    table = Table(title=f"{texts.title(crit)}\n{period}", title_justify="left")
+    table.add_column(texts.LABELS["area"], no_wrap=True)
+    for name in (
+        texts.LABELS["share"],
+        texts.LABELS["target"],
+        texts.LABELS["gap_pp"],
+        gap_persons_label(crit),
+        texts.population_label(crit),
+        texts.hits_label(crit),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify="right")
 
     def make(row: dict[str, Any]) -> list[str]:
         return [
             row["kommune"],
             pct(row["share_pct"], 1),
-            f"{crit.target_pct:g}%",
+            target(crit.target_pct),
             *_gap_cells(row, 1),
             count(row["population"]),
             count(row["hits"]),
@@ -160,12 +159,13 @@ def noegletal_table(result: Result, series: pl.DataFrame) -> Table:
     """Months as rows; the kommuner, Hele landet and the top-10 average as columns."""
     crit = result.criterion
     table = Table(
-        title=f"Nøgletal {crit.id}: {crit.name} (mål {crit.target_pct:g}%)",
+        title=texts.message("noegletal_title", statement=texts.title(crit)),
         title_justify="left",
-        caption="Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i måneden.",
+        caption=texts.message("top10"),
+        caption_justify="left",
     )
     areas_shown = list(dict.fromkeys(series["omraade"].to_list()))
-    table.add_column("Periode", no_wrap=True)
+    table.add_column(texts.LABELS["period"], no_wrap=True)
     for name in areas_shown:
         table.add_column(name, justify="right")
     labels = {p.code(): p.human() for p in result.periods}

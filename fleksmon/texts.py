@@ -1,0 +1,162 @@
+"""Every text a user reads in a table, note or sheet: Danish, worded as STAR's reports.
+
+The one message catalogue: titles and statements are rendered from the
+criterion's declaration (its target and direction), so own targets change the
+text; notes under the tables are the messages below. Command help and error
+messages stay in the CLI and the library (English).
+
+>>> from fleksmon.criteria import CRITERIA
+>>> title(CRITERIA["K1"])
+'Succeskriterie 1: Fleksjobbeskæftigelsen skal øges til minimum 90 pct.'
+>>> from dataclasses import replace
+>>> statement(replace(CRITERIA["K1"], target_pct=13, direction="lower"))
+'Fleksjobbeskæftigelsen skal nedbringes til højst 13 pct.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fleksmon.criteria import MEASURE_LABELS, Criterion
+from fleksmon.numbers import format_int, format_number
+from fleksmon.periods import Period
+
+MESSAGES: dict[str, str] = {
+    "data_aggregate": "Opgjort på udtræk fra Jobindsats.dk, {span}.",
+    "data_person": "Opgjort på kommunens eget udtræk af persondata, {span}.",
+    "source_aggregate": "Kilde: Jobindsats.dk",
+    "source_person": "Kilde: Kommunens eget udtræk af persondata",
+    "no_data": "{area}: ingen data for {crit} i den valgte periode.",
+    "missing_in_download": "{area}: {crit} mangler i udtrækket for {months}.",
+    "sum_unknown": (
+        "{area}: ukendt for {months}, da {members} mangler i udtrækket (summeres aldrig som 0)."
+    ),
+    "land_not_shown": (
+        "Hele landet vises ikke: kun {present} af 98 kommuner har data "
+        "(landstallet summeres kun, når alle kommuner er med)."
+    ),
+    "provisional": (
+        "{month} er foreløbig: Jobindsats opregner de seneste måneder "
+        "(efterregistreringer); indlæs et nyere udtræk senere."
+    ),
+    "k3_censored": (
+        "{count} fleksjobforløb, der allerede var i gang i datas første måned, er udeladt "
+        "(deres start er ukendt)."
+    ),
+    "k2_censored": (
+        "{count} ledighedsydelsesforløb, der allerede var i gang i {month} (første måned "
+        "i ydelsesdata), er udeladt: deres start er ukendt."
+    ),
+    "also_aggregate": (
+        "Lageret har også tal fra Jobindsats for {crit}; --source aggregate bruger dem."
+    ),
+    "gap_formula": "*Antallet er udregnet ved: {formula}",
+    "lower_formula": (
+        "antal {hits} - {t}*antal {population} = antal personer, der skal ud af målgruppen "
+        "for at nå målsætningen"
+    ),
+    "top10": "Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i måneden.",
+    "noegletal_title": "Nøgletal: {statement}",
+    "omitted_months": (
+        "Af pladshensyn vises ikke: {months} (se --format csv eller et bredere vindue)."
+    ),
+}
+"""The notes and lines under the tables, by key; ``{…}`` are filled by :func:`message`."""
+
+LABELS: dict[str, str] = {
+    "area": "Område",
+    "share": "Andel",
+    "target": "Mål",
+    "gap_pp": "%-point",
+    "gap_persons": "Antal personer",
+    "baseline": "Baseline",
+    "period": "Periode",
+    "population": "Antal i alt",
+    "hits": "Heraf i målet",
+    "distance": "Afstand til målsætning",
+}
+"""Column and header labels."""
+
+
+def message(key: str, **fields: object) -> str:
+    """A catalogue message with its fields filled in (counts with thousands dots)."""
+    filled = {k: format_int(v) if isinstance(v, int) else v for k, v in fields.items()}
+    return MESSAGES[key].format(**filled)
+
+
+def pct_text(value: float) -> str:
+    """A target as the reports write it: ``90 pct.``, ``87,5 pct.``."""
+    return f"{format_number(value, 1) if value % 1 else format_int(value)} pct."
+
+
+def fraction(value: float) -> str:
+    """A target as a Danish decimal fraction (``0,9``, ``0,28``) for the gap formula."""
+    text = f"{value / 100:.4f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def target_phrase(crit: Criterion) -> str:
+    """``skal øges til minimum 90 pct.``; lower is better: ``skal nedbringes til højst 13 pct.``"""
+    if crit.direction == "lower":
+        return f"skal nedbringes til højst {pct_text(crit.target_pct)}"
+    return f"skal øges til minimum {pct_text(crit.target_pct)}"
+
+
+def statement(crit: Criterion) -> str:
+    """The criterion's statement with its (own) target: subject, direction and target."""
+    if crit.statement:
+        return crit.statement
+    return f"{crit.subject or crit.name} {target_phrase(crit)}"
+
+
+def title(crit: Criterion) -> str:
+    """The table's title: ``Succeskriterie 1: …`` (own measures: the statement alone)."""
+    return f"{crit.title_label}: {statement(crit)}" if crit.title_label else statement(crit)
+
+
+def population_label(crit: Criterion) -> str:
+    """The population's column label; own measures: the measure's label, or ``Antal i alt``."""
+    if crit.population_label:
+        return crit.population_label
+    return MEASURE_LABELS[crit.population[0]] if len(crit.population) == 1 else LABELS["population"]
+
+
+def hits_label(crit: Criterion) -> str:
+    """The hits' column label; own measures: the measure's label, or ``Heraf i målet``."""
+    if crit.hits_label:
+        return crit.hits_label
+    return MEASURE_LABELS[crit.hits[0]] if len(crit.hits) == 1 else LABELS["hits"]
+
+
+def gap_formula(crit: Criterion) -> str:
+    """The footnote on ``Antal personer*``: how the persons gap is computed."""
+    if crit.direction == "lower":
+        formula = message(
+            "lower_formula",
+            hits=hits_label(crit).lower(),
+            t=fraction(crit.target_pct),
+            population=population_label(crit).lower(),
+        )
+    elif crit.gap_note:
+        formula = crit.gap_note.format(t=fraction(crit.target_pct))
+    else:
+        return ""
+    return message("gap_formula", formula=formula)
+
+
+def source_line(source: str) -> str:
+    """``Kilde: Jobindsats.dk`` for downloaded figures, else the kommune's own extract."""
+    return message("source_person" if source == "person" else "source_aggregate")
+
+
+def span(periods: Sequence[Period]) -> str:
+    """The periods a table covers, for a note (``Apr. 2019 – Sep. 2019``)."""
+    if len(periods) == 1:
+        return periods[0].human()
+    return f"{periods[0].human()} – {periods[-1].human()}"
+
+
+def month_list(periods: Sequence[Period]) -> str:
+    """Periods for a note: ``Apr. 2019, Maj 2019 og Jun. 2019``."""
+    names = [p.human() for p in periods]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
