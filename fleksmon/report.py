@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -31,6 +31,7 @@ class Section:
 
     result: api.Result
     chart: pl.DataFrame
+    chart_notes: list[str] = field(default_factory=list)
 
     def title(self) -> str:
         """The table's title: ``Succeskriterie 1: … skal øges til minimum 90 pct.``"""
@@ -130,6 +131,12 @@ def chart_series(result: api.Result) -> pl.DataFrame:
     given only in periods where ten kommuner have a share. Series without any
     value are left out. Read from the same data and query as ``result``.
     """
+    return _chart(result)[0]
+
+
+def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str]]:
+    """The chart series and the notes under the chart (what the top-10 line is, or why
+    it is left out)."""
     crit, q = result.criterion, result.query
     if q.frame is not None:
         tidy = q.frame.lazy()
@@ -149,32 +156,63 @@ def chart_series(result: api.Result) -> pl.DataFrame:
     )
     value = {(k, m): s for k, m, s in found.iter_rows()}
     columns: dict[str, list[float | None]] = {n: [value.get((n, m)) for m in months] for n in names}
-    columns[TOP10] = _top10(full, crit, months)
+    top = shares.top10_mean(full, crit).collect()
+    by_month = {m: (v, n) for m, v, n in top.select("maaned", "top10_pct", "top10_n").iter_rows()}
+    columns[TOP10] = [
+        v if n == 10 else None for v, n in (by_month.get(m, (None, 0)) for m in months)
+    ]
     kept = {name: vals for name, vals in columns.items() if any(v is not None for v in vals)}
     labels = [p.human() for p in result.periods]
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {"period": labels, **kept},
         schema={"period": pl.String, **dict.fromkeys(kept, pl.Float64)},
     )
+    short = {p.human(): by_month.get(p.end, (None, 0))[1] for p in result.periods}
+    return frame, _top10_notes(short)
 
 
-def _top10(full: pl.LazyFrame, crit: Criterion, months: list[int]) -> list[float | None]:
-    top = shares.top10_mean(full, crit).filter(pl.col("top10_n") == 10).collect()
-    by_month = dict(zip(top["maaned"].to_list(), top["top10_pct"].to_list(), strict=True))
-    return [by_month.get(m) for m in months]
+def _top10_notes(kommuner_with_data: dict[str, int]) -> list[str]:
+    """Say what the top-10 line is, and in which periods it is left out and why."""
+    short = {label: n for label, n in kommuner_with_data.items() if n < 10}
+    if not short:
+        return [f"{TOP10}: gennemsnit af de 10 bedste kommuners andel i perioden."]
+    most = max(short.values())
+    why = f"da kun {most} kommuner har data (der skal være mindst 10)"
+    if len(short) == len(kommuner_with_data):
+        return [f"{TOP10} er udeladt, {why}."]
+    return [
+        f"{TOP10}: gennemsnit af de 10 bedste kommuners andel i perioden.",
+        f"{TOP10} er udeladt for {', '.join(short)}, {why}.",
+    ]
+
+
+def _with_hele_landet(result: api.Result) -> api.Result:
+    """The result with Hele landet's rows added when only some kommuner were chosen:
+    the table always has the country to compare with."""
+    q = result.query
+    if not q.kommuner or areas.HELE_LANDET in set(result.records["kommune"].to_list()):
+        return result
+    try:
+        land = api.compute(result.criterion, q.but(kommuner=[areas.HELE_LANDET]))
+    except FleksmonError:
+        note = "Hele landet vises ikke: der er ikke data for alle kommuner i perioden."
+        return replace(result, notes=[*result.notes, note])
+    records = pl.concat([result.records, land.records], how="diagonal_relaxed")
+    return replace(result, records=records)
 
 
 def workbook_data(criteria_ids: Sequence[str], query: Query) -> ReportData:
     """The results, chart series and provenance for a workbook of ``criteria_ids``.
 
     Each criterion is computed as :func:`fleksmon.api.compute` does (the report's
-    default columns, or the query's period). A query on tidy rows (``frame``)
-    has no batches to list.
+    default columns, or the query's period); with chosen kommuner Hele landet is
+    added as the row to compare with. A query on tidy rows (``frame``) has no
+    batches to list.
     """
     sections = []
     for cid in criteria_ids:
-        result = api.compute(cid, query)
-        sections.append(Section(result, chart_series(result)))
+        result = _with_hele_landet(api.compute(cid, query))
+        sections.append(Section(result, *_chart(result)))
     if query.frame is not None:
         return ReportData(sections, as_of=query.as_of)
     store = query.data_store()

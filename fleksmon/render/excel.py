@@ -33,7 +33,11 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
-from openpyxl.chart import LineChart, Reference
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -41,6 +45,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from fleksmon.errors import FleksmonError
 from fleksmon.pseudonym import mask_cpr
+from fleksmon.render import chart
 from fleksmon.render.table import MET, NONE, area_rank, area_rows, count, pct
 from fleksmon.report import ReportData, Section
 
@@ -48,12 +53,17 @@ PCT, COUNT, PP = "0%", "#,##0", "0"
 GROUP_ROW, HEAD_ROW, FIRST_ROW = 4, 5, 6
 HEADER_WIDTH = 14
 """Header texts are wrapped at this many characters (words kept whole)."""
+CHART_ROWS = 18
+"""Rows (of 15 points) the chart covers below the table; its height is half as many cm."""
+EMU_PER_POINT = 12700
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
+FONT = "Calibri"
+BOLD = Font(name=FONT, size=11, bold=True)
+TITLE = Font(name=FONT, size=13, bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEAD = Alignment(wrap_text=True, vertical="bottom", horizontal="center")
 GROUP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+RIGHT = Alignment(horizontal="right")
 UNDER = Border(bottom=Side(style="thin"))
 ABOVE = Border(top=Side(style="thin"))
 
@@ -149,7 +159,7 @@ def _shown(value: Any, fmt: str | None) -> str:
 
 def _lines(text: str, width_chars: float, size: float = 11.0) -> int:
     """How many lines ``text`` takes wrapped in ``width_chars`` of column width."""
-    per_line = max(width_chars * 11.0 / size * 1.15, 1.0)
+    per_line = max((width_chars - 1) * 11.0 / size * 0.95, 1.0)
     return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
 
 
@@ -164,7 +174,7 @@ def _widths(table: list[list[tuple[Any, str | None]]], heads: list[str]) -> list
     for col, head in enumerate(heads):
         longest = max(len(line) for line in head.split("\n"))
         shown = [len(_shown(*row[col])) for row in table]
-        out.append(max([longest + 1, *shown, 6]) + 2.0)
+        out.append(round(max([longest * 1.15 + 1, *shown, 6]) + 2.0, 1))
     return out
 
 
@@ -244,7 +254,8 @@ def _criterion_sheet(t: _Target, section: Section) -> None:
     for area, cells in zip(_table_rows(section), table, strict=True):
         apart = {"border": ABOVE, "font": BOLD} if area_rank(area["kommune"]) == 2 else {}
         for col, (value, fmt) in enumerate(cells, start=1):
-            t.put(row, col, value, fmt, **apart)
+            marks = {"alignment": RIGHT} if value in (MET, NONE) and col > 1 else {}
+            t.put(row, col, value, fmt, **apart, **marks)
         row += 1
     row += 1
     for line in section.notes():
@@ -253,35 +264,71 @@ def _criterion_sheet(t: _Target, section: Section) -> None:
     if not t.keep:
         crit = section.result.criterion
         _print_setup(t.ws, f"{crit.id}: {crit.name}", section.period_line())
-    _chart(t, section, row + 1, len(widths))
+    _chart(t, section, row + 1, widths)
 
 
-def _chart(t: _Target, section: Section, row: int, width: int) -> None:
-    data = section.chart
-    names = data.columns[1:]
-    if not names:
+def _chart(t: _Target, section: Section, row: int, widths: list[float]) -> None:
+    """The chart below the table (straight lines, the target as the line "Mål"), the notes
+    under it and, below them, the figures it draws."""
+    crit = section.result.criterion
+    drawn = chart.lines(section.chart, crit)
+    if len(drawn) == 1:
         return
-    t.put(row, 1, "Data til figuren", font=BOLD)
-    t.put(row + 1, 1, "Periode", font=BOLD)
-    for col, name in enumerate(names, start=2):
-        t.put(row + 1, col, name, font=BOLD)
-    for offset, values in enumerate(data.iter_rows(), start=row + 2):
-        t.put(offset, 1, values[0])
-        for col, value in enumerate(values[1:], start=2):
-            t.put(offset, col, None if value is None else value / 100.0, PCT)
+    labels = section.chart["period"].to_list()
+    data_row = row + CHART_ROWS + 1 + len(section.chart_notes) + 1
+    for offset, note in enumerate(section.chart_notes, start=row + CHART_ROWS + 1):
+        _wide_text(t, offset, note, len(widths), sum(widths))
+    t.put(data_row, 1, "Data til figuren", font=BOLD)
+    t.put(data_row + 1, 1, "Periode", font=BOLD, border=UNDER)
+    for col, line in enumerate(drawn, start=2):
+        t.put(data_row + 1, col, line.name, font=BOLD, border=UNDER, alignment=HEAD)
+        for offset, value in enumerate(line.values, start=data_row + 2):
+            t.put(offset, col, NONE if value is None else value, PCT)
+    for offset, label in enumerate(labels, start=data_row + 2):
+        t.put(offset, 1, label)
     if t.keep and t.ws._charts:
         return
-    chart = LineChart()
-    chart.title = f"{section.result.criterion.id}: {section.result.criterion.name}"
-    chart.y_axis.number_format = PCT
-    chart.x_axis.delete = chart.y_axis.delete = False
-    last = row + 1 + data.height
-    refs = Reference(t.ws, min_col=2, max_col=1 + len(names), min_row=row + 1, max_row=last)
-    chart.add_data(refs, titles_from_data=True)
-    chart.set_categories(Reference(t.ws, min_col=1, min_row=row + 2, max_row=last))
-    for series in chart.series:
-        series.marker.symbol = "circle"
-    t.ws.add_chart(chart, f"{get_column_letter(width + 2)}4")
+    t.ws.add_chart(_line_chart(t.ws, section, drawn, data_row + 1, sum(widths)), f"A{row}")
+
+
+def _line_chart(
+    ws: Any, section: Section, drawn: list[chart.Line], head: int, width: float
+) -> LineChart:
+    """A native line chart of the figures under ``head``: one straight series per line."""
+    crit = section.result.criterion
+    plot = LineChart()
+    plot.title = chart.title(crit, section.period_line())
+    plot.style = 2
+    plot.height = CHART_ROWS * 0.5
+    plot.width = min(max(width * 0.21, 16.0), 30.0)
+    plot.legend.position = "b"
+    plot.y_axis.number_format = PCT
+    plot.y_axis.title = "Andel"
+    plot.y_axis.scaling.min, plot.y_axis.scaling.max = chart.share_range(drawn)
+    plot.y_axis.majorUnit = (
+        0.05 if plot.y_axis.scaling.max - plot.y_axis.scaling.min <= 0.3 else 0.1
+    )
+    grid = GraphicalProperties(ln=LineProperties(solidFill="D9D9D9"))
+    plot.y_axis.majorGridlines = ChartLines(spPr=grid)
+    plot.x_axis.delete = plot.y_axis.delete = False
+    last = head + section.chart.height
+    for col, line in enumerate(drawn, start=2):
+        values = Reference(ws, min_col=col, min_row=head, max_row=last)
+        series = Series(values, title_from_data=True)
+        series.smooth = False
+        series.graphicalProperties.line.solidFill = line.colour
+        series.graphicalProperties.line.width = int(line.width * EMU_PER_POINT)
+        series.graphicalProperties.line.prstDash = line.dash
+        series.marker.symbol = "circle" if line.marker else "none"
+        if line.marker:
+            series.marker.size = 6
+            series.marker.graphicalProperties = GraphicalProperties(solidFill=line.colour)
+            series.marker.graphicalProperties.line.solidFill = line.colour
+        plot.series.append(series)
+    labels = Reference(ws, min_col=1, min_row=head + 1, max_row=last)
+    for series in plot.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
+    return plot
 
 
 def _data_sheet(t: _Target, data: ReportData) -> None:
