@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +36,9 @@ def fetch(
     param: Annotated[
         list[str] | None,
         typer.Option(
-            "--param", help="Extra v3 query parameter KEY=VALUE (repeatable).", rich_help_panel=DATA
+            "--param",
+            help="Extra v3 query parameter KEY=VALUE (repeatable), e.g. hierarchy._nykom=/.",
+            rich_help_panel=DATA,
         ),
     ] = None,
     output: Annotated[
@@ -56,7 +59,9 @@ def fetch(
     """Download a table from the Jobindsats API and save the response (every area).
 
     The file keeps the table id in its name, so ingest knows what the counts are.
-    The token comes from --token or $JOBINDSATS_TOKEN and is never saved.
+    The token comes from --token or $JOBINDSATS_TOKEN and is never saved. Answers
+    429 and 5xx are retried up to 5 times (1, 2, 4, 8, 16 s, or Retry-After up to
+    60 s); any error saves nothing.
 
     Example: fleksmon fetch Y08A02 --period 2019M04..2019M09 --ingest
     """
@@ -68,23 +73,40 @@ def fetch(
     extra = dict(p.split("=", 1) for p in param or [] if "=" in p)
     if param and len(extra) != len(param):
         raise FleksmonError("--param takes KEY=VALUE", "e.g. --param hierarchy._nykom=/")
-    body = download(
-        table.upper(),
-        token=token or "",
-        period=common.period_arg(period),
-        months=months,
-        version=api,
-        params=extra,
+    waiting = (
+        err_console.status(f"Fetching {table.upper()} from the Jobindsats API …")
+        if err_console.is_terminal
+        else contextlib.nullcontext()
     )
+    with waiting:
+        body = download(
+            table.upper(),
+            token=token or "",
+            period=common.period_arg(period),
+            months=months,
+            version=api,
+            params=extra,
+            notify=lambda message: err_console.print(message, markup=False),
+        )
     target = output or Path(f"{table.upper()}.json")
-    try:
-        target.write_bytes(body)
-    except OSError as exc:
-        raise FleksmonError(
-            f"cannot write {target} ({exc.strerror})", "pick another -o path"
-        ) from exc
+    _save(target, body)
     err_console.print(f"Saved {len(body):,} bytes to {target}".replace(",", "."), markup=False)
     if ingest:
         from fleksmon.cli.ingest import ingest as run_ingest
 
         run_ingest([target], kind=None, table=table.upper(), store=store, targets=None)
+
+
+def _save(target: Path, body: bytes) -> None:
+    """Write the answer whole or not at all (a partial file is removed)."""
+    from fleksmon.errors import FleksmonError
+
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_bytes(body)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise FleksmonError(
+            f"cannot write {target} ({exc.strerror})", "pick another -o path"
+        ) from exc
