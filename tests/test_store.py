@@ -94,9 +94,9 @@ def test_failed_commit_leaves_store_unchanged(store: Store, k1_frame: pl.DataFra
 
 def test_check_finds_missing_files(store: Store, k1_frame: pl.DataFrame) -> None:
     store.ingest(k1_frame, kind="aggregate", source=Path("a.csv"), sha256="a")
-    assert store.check() == []
+    assert store.check().problems == []
     (store.root / store.batches()[0].file).unlink()
-    assert len(store.check()) == 1
+    assert len(store.check().problems) == 1
 
 
 def test_parse_as_of() -> None:

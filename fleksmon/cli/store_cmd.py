@@ -13,10 +13,21 @@ def store(
     store: StoreOpt = None,
     fmt: FormatOpt = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Verify every batch file is present and readable.")
+        bool,
+        typer.Option(
+            "--check",
+            help="Verify every batch file (SHA-256, row count) and list orphan files.",
+        ),
+    ] = False,
+    gc: Annotated[
+        bool,
+        typer.Option("--gc", help="Remove orphan files left by interrupted ingests."),
     ] = False,
 ) -> None:
     """List what the store holds: each loaded file, when, its rows and content hash.
+
+    The table's caption gives the store's format and the fingerprint of the key its
+    person-level data was pseudonymized with (never the key itself).
 
     Example: fleksmon store --store demo-store
     """
@@ -34,16 +45,34 @@ def store(
     from fleksmon.pseudonym import mask_cpr
 
     the_store = common.open_store(store)
+    if gc:
+        removed = the_store.gc()
+        for path in removed:
+            err_console.print(f"Removed {path.relative_to(the_store.root)}", markup=False)
+        err_console.print(
+            f"Store {the_store.root}: removed {len(removed)} orphan file(s).", markup=False
+        )
+        return
     if check:
-        problems = the_store.check()
-        for problem in problems:
+        health = the_store.check()
+        for problem in health.problems:
             err_console.print(mask_cpr(f"Problem: {problem}"), markup=False)
-        if problems:
-            raise FleksmonError(
-                f"the store at {the_store.root} has {len(problems)} problem(s)",
-                "re-ingest the files named above",
+        for path in health.orphans:
+            err_console.print(
+                f"Orphan: {path.relative_to(the_store.root)} (left by an interrupted ingest)",
+                markup=False,
             )
-        err_console.print(f"Store {the_store.root}: ok", markup=False)
+        if health.problems:
+            raise FleksmonError(
+                f"the store at {the_store.root} has {len(health.problems)} problem(s)",
+                "re-ingest the source files named above (that repairs their batches)",
+            )
+        orphans = (
+            f"; {len(health.orphans)} orphan file(s), 'fleksmon store --gc' removes them"
+            if health.orphans
+            else ""
+        )
+        err_console.print(f"Store {the_store.root}: ok{orphans}", markup=False)
         return
     batches = the_store.batches()
     rows = [
@@ -69,7 +98,13 @@ def store(
 
         sys.stdout.write(pl.DataFrame(rows).write_csv() if rows else "")
         return
-    table = Table(title=f"Store {the_store.root}", title_justify="left")
+    fingerprint = the_store.key_fingerprint() or "none yet (no person-level data)"
+    table = Table(
+        title=f"Store {the_store.root}",
+        title_justify="left",
+        caption=f"Format {the_store.format_version() or '-'}; key fingerprint: {fingerprint}",
+        caption_justify="left",
+    )
     for col in ("Loaded", "Kind", "File", "Periods", "Rows", "Replaced", "Changed", "SHA-256"):
         table.add_column(col, justify="right" if col in ("Rows", "Replaced", "Changed") else "left")
     for r in rows:
