@@ -9,10 +9,13 @@ A kommune's own targets (a TOML file) override the defaults; see
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from fleksmon.errors import FleksmonError
 from fleksmon.periods import Period, parse_period
@@ -84,7 +87,8 @@ class Criterion:
     ``extras`` are further counts (record key, measure id) that records and report
     tables show, ``record_only`` counts that only records carry;
     ``columns`` how many periods a report table shows; ``baseline`` the period
-    the baseline share is read at (for windowed criteria, its last month).
+    the baseline share is read at (for windowed criteria, its last month);
+    ``kommune_targets`` the kommuner with a target of their own (name, percent).
 
     The texts (Danish, see :mod:`fleksmon.texts`): ``title_label`` (``Succeskriterie
     1``) and ``subject`` make the title with the target and direction
@@ -111,6 +115,11 @@ class Criterion:
     statement: str = ""
     gap_note: str = ""
     notes: tuple[str, ...] = field(default=())
+    kommune_targets: tuple[tuple[str, float], ...] = ()
+
+    def target_pct_for(self, kommune: str) -> float:
+        """The target (percent) of one area: its own where the targets file gives one."""
+        return dict(self.kommune_targets).get(kommune, self.target_pct)
 
     @property
     def target(self) -> float:
@@ -303,73 +312,254 @@ def get_criterion(key: str, criteria: Mapping[str, Criterion] | None = None) -> 
     return table[k]
 
 
+_TEXT_KEYS = ("name", "statement", "subject", "population_label", "hits_label")
+_KEYS = (
+    "target_pct",
+    "target",
+    "baseline",
+    "direction",
+    "population",
+    "hits",
+    "kommuner",
+    *_TEXT_KEYS,
+)
+"""The keys a criterion's section of a targets file may hold."""
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_FIX = "fix the targets file"
+
+
+def _kind_of(value: object) -> str:
+    """A TOML value's type in words, for messages."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date"
+
+
+def _did_you_mean(word: str, choices: Iterable[str], fix: str) -> str:
+    """``fix``, after a suggestion of the closest choice when there is one."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? {fix[:1].upper()}{fix[1:]}" if close else fix
+
+
+class _Section:
+    """One section of a targets file, read with one-line errors naming file and section."""
+
+    def __init__(self, path: Path, name: str, spec: dict[str, object]) -> None:
+        self.path, self.name, self.spec = path, name, spec
+
+    def error(self, what: str, fix: str = _FIX) -> FleksmonError:
+        return FleksmonError(f"{self.path.name}: [{self.name}] {what}", fix)
+
+    def percent(self, key: str, value: object, label: str | None = None) -> float:
+        """A target in percent (0–100) from a number."""
+        label = label or key
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise self.error(
+                f"{label} must be a number, not {_kind_of(value)}",
+                f"write {label} = 35 (a percent, no quotes, no %)",
+            )
+        if not 0 <= value <= 100:
+            raise self.error(
+                f"{label} = {value:g} is outside 0–100", "give the target in percent, 0 to 100"
+            )
+        return float(value)
+
+    def text(self, key: str) -> str:
+        value = self.spec[key]
+        if not isinstance(value, str):
+            raise self.error(f"{key} must be text, not {_kind_of(value)}", f'write {key} = "…"')
+        return value
+
+    def measures(self, key: str) -> tuple[str, ...]:
+        value = self.spec[key]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise self.error(
+                f"{key} must be a list of measure ids",
+                f'write {key} = ["fleksjob_fuldtid", "ledighedsydelse_fuldtid"]',
+            )
+        unknown = [i for i in value if i not in MEASURE_IDS]
+        if unknown:
+            raise self.error(
+                f"{key} uses unknown measure {unknown[0]!r}",
+                _did_you_mean(unknown[0], MEASURE_IDS, f"use one of {', '.join(MEASURE_IDS)}"),
+            )
+        return tuple(value)
+
+    def target(self) -> float | None:
+        """``target_pct``, or ``target`` as a fraction (0–1), or ``None``."""
+        if "target_pct" in self.spec and "target" in self.spec:
+            raise self.error("has both target_pct and target", "keep one of them")
+        if "target" in self.spec:
+            value = self.spec["target"]
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
+                raise self.error(
+                    f"target = {value:g} is outside 0–1 (a fraction)",
+                    f"write target = {value / 100:g} or target_pct = {value:g}",
+                )
+            scaled = value * 100 if isinstance(value, int | float) else value
+            return self.percent("target", scaled)
+        if "target_pct" in self.spec:
+            return self.percent("target_pct", self.spec["target_pct"])
+        return None
+
+    def kommuner(self) -> tuple[tuple[str, float], ...]:
+        """Per-kommune targets (``[K3.kommuner] Viborg = 30``) by kommune name."""
+        from fleksmon.areas import suggest, try_area
+
+        value = self.spec["kommuner"]
+        if not isinstance(value, dict):
+            raise self.error(
+                f"kommuner must be a table, not {_kind_of(value)}",
+                f"write [{self.name}.kommuner] and below it Viborg = 30",
+            )
+        found: dict[str, float] = {}
+        for name, pct in value.items():
+            area = try_area(name)
+            if area is None or area.kind != "kommune":
+                close = suggest(name) if area is None else []
+                what = "not a kommune" if area is None else f"a {area.kind}, not a kommune"
+                raise self.error(
+                    f"kommuner: {name!r} is {what}",
+                    (f"did you mean {close[0]}? Name" if close else "name")
+                    + " one of the 98 kommuner (name or DST code)",
+                )
+            if area.name in found:
+                raise self.error(f"kommuner: {area.name} is given twice", "keep one of them")
+            found[area.name] = self.percent(name, pct, f"kommuner.{name}")
+        return tuple(sorted(found.items()))
+
+    def changes(self) -> dict[str, Any]:
+        """The section's settings, checked, as :class:`Criterion` fields."""
+        for key in self.spec:
+            if key not in _KEYS:
+                raise self.error(
+                    f"unknown key {key!r}",
+                    _did_you_mean(key, _KEYS, f"a section may hold {', '.join(_KEYS)}"),
+                )
+        changes: dict[str, Any] = {k: self.text(k) for k in _TEXT_KEYS if k in self.spec}
+        target = self.target()
+        if target is not None:
+            changes["target_pct"] = target
+        if "baseline" in self.spec:
+            baseline = self.text("baseline")
+            try:
+                parse_period(baseline)
+            except FleksmonError as err:
+                raise self.error(f"baseline: {err.message}", err.hint) from None
+            changes["baseline"] = baseline
+        if "direction" in self.spec:
+            if self.spec["direction"] not in ("higher", "lower"):
+                raise self.error(
+                    "direction must be 'higher' or 'lower'", 'write direction = "lower"'
+                )
+            changes["direction"] = self.spec["direction"]
+        for key in ("population", "hits"):
+            if key in self.spec:
+                changes[key] = self.measures(key)
+        if "kommuner" in self.spec:
+            changes["kommune_targets"] = self.kommuner()
+        return changes
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise FleksmonError(
+            f"{path.name}: cannot read the targets file ({exc.strerror})",
+            "check the path given to --targets",
+        ) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise FleksmonError(
+            f"{path.name}: not a valid TOML file: {reason}",
+            "write sections as [K3] on a line of their own and settings as target_pct = 35",
+        ) from None
+
+
+def load_labels(path: Path) -> dict[str, str]:
+    """The ``[labels]`` table of a targets file (column label → measure id), file checked."""
+    load_targets(path)
+    labels = _read_toml(path).get("labels", {})
+    return {str(k): str(v) for k, v in labels.items()}
+
+
 def load_targets(path: Path) -> dict[str, Criterion]:
     """The criteria with a kommune's own targets from a TOML file applied.
 
-    ``[K1] target_pct = 87`` changes a target, ``baseline = "2016M06"`` the
-    baseline and ``direction = "lower"`` the direction; a new table with
-    ``population`` and ``hits`` (measure ids) declares a measure of its own.
-    ``[labels]`` (column label → measure id) is for the readers, not a criterion.
+    ``[K1] target_pct = 87`` changes a target (``target = 0.87`` as a fraction),
+    ``baseline = "2016M06"`` the baseline and ``direction = "lower"`` the
+    direction; ``[K3.kommuner] Viborg = 30`` gives one kommune its own target. A
+    new section (letters, digits and ``_``) with ``name``, ``population``,
+    ``hits`` (measure ids) and a target declares a measure of its own.
+    ``[labels]`` (column label → measure id) is for the readers. Anything else
+    (an unknown key, a wrong type, a target outside 0–100) is a one-line error.
     """
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise FleksmonError(
-            f"{path}: cannot read targets ({exc})", "pass a valid TOML file to --targets"
-        ) from exc
+    data = _read_toml(path)
     table = dict(CRITERIA)
+    seen: dict[str, str] = {}
     for key, spec in data.items():
-        if not isinstance(spec, dict) or key == "labels":
+        if key == "labels":
+            if not isinstance(spec, dict) or not all(isinstance(v, str) for v in spec.values()):
+                raise FleksmonError(
+                    f"{path.name}: [labels] must map column labels to measure ids (text)",
+                    '[labels] holds lines like "Fleksjobbere (fuldtid)" = "fleksjob_fuldtid"',
+                )
             continue
+        if not isinstance(spec, dict) and key in _KEYS:
+            raise FleksmonError(
+                f"{path.name}: {key} stands outside a section",
+                "put it under the criterion it is for, e.g. [K3]",
+            )
+        if not isinstance(spec, dict):
+            raise FleksmonError(
+                f"{path.name}: unknown key {key!r} outside a section",
+                "a targets file holds sections: [K1]…[R2], own measures and [labels]",
+            )
+        if not _ID.match(key):
+            raise FleksmonError(
+                f"{path.name}: [{key}] is not a plain criterion id",
+                "name a criterion with letters, digits and _ (starting with a letter), e.g. LY",
+            )
         cid = key.upper()
-        changes: dict[str, object] = {}
-        for name in (
-            "target_pct",
-            "baseline",
-            "direction",
-            "name",
-            "statement",
-            "subject",
-            "population_label",
-            "hits_label",
-        ):
-            if name in spec:
-                changes[name] = spec[name]
-        if "target" in spec:
-            changes["target_pct"] = float(spec["target"]) * 100
-        for name in ("population", "hits"):
-            if name in spec:
-                ids = tuple(spec[name])
-                unknown = [i for i in ids if i not in MEASURE_IDS]
-                if unknown:
-                    raise FleksmonError(
-                        f"{path}: [{key}] uses unknown measure {unknown[0]!r}",
-                        f"use one of {', '.join(MEASURE_IDS)}",
-                    )
-                changes[name] = ids
-        if changes.get("direction", "higher") not in ("higher", "lower"):
+        if cid in seen:
             raise FleksmonError(
-                f"{path}: [{key}] direction must be 'higher' or 'lower'",
-                "fix the targets file",
+                f"{path.name}: [{seen[cid]}] and [{key}] are the same criterion",
+                "keep one of the two sections",
             )
-        if cid in table:
-            table[cid] = replace(table[cid], **changes)  # type: ignore[arg-type]
-        elif "population" in changes and "hits" in changes and "target_pct" in changes:
-            table[cid] = Criterion(
-                id=cid,
-                name=str(changes.get("name", cid)),
-                statement=str(changes.get("statement", "")),
-                target_pct=float(changes["target_pct"]),  # type: ignore[arg-type]
-                population=changes["population"],  # type: ignore[arg-type]
-                hits=changes["hits"],  # type: ignore[arg-type]
-                baseline=str(changes.get("baseline", "2018M09")),
-                direction=str(changes.get("direction", "higher")),
-                population_label=str(changes.get("population_label", "")),
-                hits_label=str(changes.get("hits_label", "")),
+        seen[cid] = key
+        section = _Section(path, key, spec)
+        changes = section.changes()
+        if cid in CRITERIA:
+            table[cid] = replace(table[cid], **changes)
+            continue
+        missing = [k for k in ("name", "population", "hits", "target_pct") if k not in changes]
+        if missing:
+            raise section.error(
+                f"is neither a built-in criterion ({', '.join(CRITERIA)}) nor a complete own "
+                f"measure (no {' and no '.join(missing)})",
+                "an own measure needs name, population, hits and target_pct",
             )
-        else:
-            raise FleksmonError(
-                f"{path}: [{key}] is a new criterion without population, hits and target_pct",
-                "give all three, or name an existing criterion (K1, K2, K3, R1, R2)",
-            )
+        table[cid] = Criterion(
+            id=cid,
+            name=changes["name"],
+            statement=changes.get("statement", ""),
+            target_pct=changes["target_pct"],
+            population=changes["population"],
+            hits=changes["hits"],
+            baseline=changes.get("baseline", "2018M09"),
+            direction=changes.get("direction", "higher"),
+            subject=changes.get("subject", ""),
+            population_label=changes.get("population_label", ""),
+            hits_label=changes.get("hits_label", ""),
+            kommune_targets=changes.get("kommune_targets", ()),
+        )
     return table

@@ -96,18 +96,9 @@ def _progress() -> Progress:
 
 
 def _labels(targets: Path | None) -> dict[str, str] | None:
-    if targets is None:
-        return None
-    import tomllib
+    from fleksmon.criteria import load_labels
 
-    from fleksmon.errors import FleksmonError
-
-    try:
-        data = tomllib.loads(targets.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise FleksmonError(f"{targets}: cannot read ({exc})", "pass a valid TOML file") from exc
-    labels = data.get("labels", {})
-    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else None
+    return load_labels(targets) if targets is not None else None
 
 
 def _describe(report: object) -> str:

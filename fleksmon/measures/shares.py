@@ -142,8 +142,16 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
     ``share = hits/population``; for a target *t* not met,
     ``gap_pp = 100·(t − share)`` and ``gap_persons = round(t·N − P)`` (half away
     from zero); the reverse for lower-is-better. Population 0 gives no share.
+    A kommune with a target of its own (``crit.kommune_targets``) is measured
+    against that target.
     """
-    n, p, t = pl.col("population"), pl.col("hits"), crit.target_pct
+    n, p = pl.col("population"), pl.col("hits")
+    t = pl.lit(float(crit.target_pct))
+    if crit.kommune_targets:
+        own = dict(crit.kommune_targets)
+        t = pl.col("kommune").replace_strict(
+            list(own), list(own.values()), default=t, return_dtype=pl.Float64
+        )
     has_share = n.is_not_null() & p.is_not_null() & (n > 0)
     share = pl.when(has_share).then(100.0 * p / n)
     if crit.direction == "lower":
@@ -156,7 +164,7 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
         gap_persons = (t * n - 100.0 * p) / 100.0
     return frame.with_columns(
         share.alias("share_pct"),
-        pl.lit(float(t)).alias("target_pct"),
+        t.alias("target_pct"),
         pl.when(has_share).then(met).alias("met"),
     ).with_columns(
         pl.when(pl.col("met").not_()).then(gap_pp).alias("gap_pp"),

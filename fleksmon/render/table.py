@@ -145,7 +145,7 @@ def gap_table(result: Result) -> Table:
         return [
             row["kommune"],
             pct(row["share_pct"], 1),
-            target(crit.target_pct),
+            target(row["target_pct"]),
             *_gap_cells(row, 1),
             count(row["population"]),
             count(row["hits"]),
