@@ -55,10 +55,9 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
     ),
     (
         "broken.xlsx",
-        b"not a zip",
-        "Error: broken.xlsx: not a readable .xlsx workbook (calamine error: Xlsx error: Zip "
-        "error: invalid Zip archive: Could not find EOCD). Open and save it in Excel as .xlsx, "
-        "or export it as CSV.",
+        b"PK\x03\x04 not a zip",
+        "Error: broken.xlsx: not a readable .xlsx workbook (damaged zip archive: File is not a "
+        "zip file). Open and save it in Excel as .xlsx, or export it as CSV.",
     ),
     (
         "header.csv",

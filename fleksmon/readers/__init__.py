@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from fleksmon.errors import FleksmonError
+from fleksmon.readers.container import container
 from fleksmon.readers.jobindsats import read_json
 from fleksmon.readers.layout import (
     ROLE_NAMES,
@@ -59,25 +60,27 @@ class ReadResult:
 
 
 def _starts_like_json(path: Path) -> bool:
-    """True for a file whose first character is '{' (NDJSON saved as .csv, say)."""
+    """True for a text file whose first character is '{' (NDJSON saved as .csv, say)."""
     with path.open("rb") as handle:
         head = handle.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"{")
 
 
 def _load(path: Path) -> tuple[list[Sheet], str]:
-    suffix = path.suffix.lower()
+    """The file's sheets, read by what the file is (its first bytes), not by its name."""
     if not path.is_file():
         raise FleksmonError(f"{path.name}: no such file", f"Check the path {str(path)!r}")
-    if suffix == ".xlsx":
+    kind = container(path)
+    suffix = path.suffix.lower()
+    if kind == "zip" or suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         return [read_xlsx(path)], "xlsx"
-    if suffix in (".json", ".ndjson", ".jsonl") or _starts_like_json(path):
-        return read_json(path)
-    if suffix in (".xls", ".xlsm", ".ods", ".parquet"):
+    if kind == "parquet" and suffix == ".parquet":
         raise FleksmonError(
-            f"{path.name}: {suffix} is not an aggregated extract format fleksmon reads",
+            f"{path.name}: .parquet is not an aggregated extract format fleksmon reads",
             "Save it as .xlsx or .csv",
         )
+    if kind == "text" and (suffix in (".json", ".ndjson", ".jsonl") or _starts_like_json(path)):
+        return read_json(path)
     return [read_csv(path)], "csv"
 
 

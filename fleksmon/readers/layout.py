@@ -32,6 +32,11 @@ DIMENSION_NAMES = frozenset(
     | {"gender", "sex", "age", "origin"}
 )
 TOTALS = ("i alt", "ialt", "total", "alle", "all")
+OPTIONAL_NAMES = frozenset(
+    {"note", "noter", "kommentar", "kommentarer", "bemaerkning", "bemaerkninger", "fodnote"}
+    | {"anmaerkning", "kilde", "source", "comment", "comments", "notes"}
+)
+"""Columns that may be left out at the end of a short row; never read as data."""
 
 TABLE_MEASURES: dict[str, dict[str, str]] = {
     "Y08A02": {"antal fuldtidspersoner": "fleksjob_fuldtid"},
@@ -87,7 +92,8 @@ class Sheet:
     header row (as text); ``body`` the rows below it as text columns ``c0..cN``;
     ``first_line`` is the row number (as the user sees it) of the body's first row;
     ``lines``, where given, the row number of every body row (rows spanning lines,
-    skipped lines).
+    skipped lines); ``ragged`` marks a body whose null cells are cells missing at the
+    end of a short row (CSV), not empty cells.
     """
 
     name: str
@@ -96,6 +102,7 @@ class Sheet:
     first_line: int
     table: str | None = None
     lines: list[int] | None = None
+    ragged: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,8 @@ def _sub_row(body: pl.DataFrame, area_name: str) -> list[str] | None:
 def _classify(name: str, cells: list[str]) -> Column:
     label = ": ".join(cells)
     folded = [fold_label(c) for c in cells]
+    if folded and folded[-1] in OPTIONAL_NAMES:
+        return Column(name, label, "skip")
     for role, names in ROLE_NAMES.items():
         if any(f in names for f in folded):
             return Column(name, label, role)
@@ -198,7 +207,13 @@ def columns_of(sheet: Sheet) -> tuple[list[Column], Sheet]:
     if any(lower):
         lines = sheet.lines[1:] if sheet.lines is not None else None
         sheet = Sheet(
-            sheet.name, sheet.top, sheet.body.slice(1), sheet.first_line + 1, sheet.table, lines
+            sheet.name,
+            sheet.top,
+            sheet.body.slice(1),
+            sheet.first_line + 1,
+            sheet.table,
+            lines,
+            sheet.ragged,
         )
     columns = [
         _classify(name, [c for c in (upper[i], header[i], lower[i]) if c])
@@ -337,6 +352,24 @@ def _missing_column(sheet: Sheet, columns: list[Column], wanted: str) -> Fleksmo
     )
 
 
+def _check_short_rows(sheet: Sheet, body: pl.DataFrame, columns: list[Column]) -> None:
+    """Refuse a row that ends before a column that is not optional."""
+    required = [c for c in columns if c.role != "skip"]
+    if not required:
+        return
+    short = body.filter(pl.any_horizontal([pl.col(c.name).is_null() for c in required]))
+    if short.height == 0:
+        return
+    row = short.sort("line").row(0, named=True)
+    missing = next(c for c in required if row[c.name] is None)
+    cells = next(i for i, c in enumerate(sheet.body.columns) if row[c] is None)
+    raise FleksmonError(
+        f"{sheet.name}, row {row['line']}: the row ends after {cells} cells, before the "
+        f"column {missing.label!r}",
+        "Complete the row (an empty cell between separators is a missing value), or remove it",
+    )
+
+
 class _Builder:
     """Turns a classified body into one raw value a row."""
 
@@ -350,6 +383,8 @@ class _Builder:
         self.header_line = sheet.first_line - 1
         self.header_at = header_at(sheet)
         self.body = _prepare(sheet, columns, warnings)
+        if sheet.ragged:
+            _check_short_rows(sheet, self.body, columns)
         area = self.one("area")
         if area is None:
             raise _missing_column(sheet, columns, "kommune")

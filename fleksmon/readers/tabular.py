@@ -10,6 +10,7 @@ import fastexcel
 import polars as pl
 
 from fleksmon.errors import FleksmonError
+from fleksmon.readers.container import check_workbook, container, gunzip, refuse_container
 from fleksmon.readers.layout import ROLE_NAMES, Sheet, find_header
 
 BAD_KEY = "Forkert nøgle eller nøglen er udløbet"
@@ -18,9 +19,31 @@ _SEPARATORS = (";", "\t", ",")
 _SCAN_LINES = 60
 
 
+def text_bytes(path: Path, raw: bytes) -> tuple[bytes, str]:
+    """The bytes of a text file and its container (gzip unpacked); other formats refused."""
+    kind = container(path, raw[:4096])
+    if kind == "gzip":
+        raw = gunzip(path, raw)
+        kind = container(path, raw[:4096])
+        if kind not in ("text", "utf-16"):
+            raise refuse_container(path, kind)
+        return raw, kind
+    if kind not in ("text", "utf-16"):
+        raise refuse_container(path, kind)
+    return raw, kind
+
+
 def decode(path: Path, data: bytes | None = None) -> str:
-    """Decode UTF-8 (with or without BOM) or Windows-1252; refuse anything else."""
-    raw = path.read_bytes() if data is None else data
+    """Decode UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or
+    Windows-1252, gzip-compressed or not; refuse anything else."""
+    raw, kind = text_bytes(path, path.read_bytes() if data is None else data)
+    if kind == "utf-16":
+        try:
+            return raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16-le")
+        except UnicodeDecodeError:
+            raise FleksmonError(
+                f"{path.name}: damaged UTF-16 text", "Save the file again as UTF-8 CSV"
+            ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -46,7 +69,15 @@ def bad_key(path: Path) -> FleksmonError:
 
 
 def _split(lines: list[str], sep: str) -> list[list[str | None]]:
-    return [list(row) for row in csv.reader(lines, delimiter=sep)]
+    """Lines split into cells (for finding the header; a line the CSV reader refuses is
+    split at the separator)."""
+    out: list[list[str | None]] = []
+    for line in lines:
+        try:
+            out.extend(list(row) for row in csv.reader([line], delimiter=sep))
+        except csv.Error:
+            out.append(list(line.split(sep)))
+    return out
 
 
 def sniff(lines: list[str], names: frozenset[str]) -> tuple[str, int]:
@@ -73,7 +104,11 @@ def _no_rows(path: Path, what: str) -> FleksmonError:
 
 
 def read_csv(path: Path) -> Sheet:
-    """A CSV file as a :class:`Sheet`: all cells as text, header row found below titles."""
+    """A CSV file as a :class:`Sheet`: all cells as text, header row found below titles.
+
+    Rows are numbered as the file's lines (a quoted cell may span lines); blank and
+    one-cell lines (titles, notes) are skipped; a row's missing trailing cells are null.
+    """
     text = decode(path).replace("\r\n", "\n").replace("\r", "\n")
     if BAD_KEY in text:
         raise bad_key(path)
@@ -83,18 +118,68 @@ def read_csv(path: Path) -> Sheet:
     sep, at = sniff(lines, ROLE_NAMES["area"])
     top = _split(lines[: at + 1], sep)
     width = len(top[-1])
-    rest = "\n".join(lines[at + 1 :])
-    if not rest.strip():
+    rows, numbers = _parse(path, "\n".join(lines[at + 1 :]), sep, width, at + 2)
+    if not rows:
         raise _no_rows(path, "only a header")
-    body = pl.read_csv(
-        io.BytesIO(rest.encode()),
-        has_header=False,
-        separator=sep,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-        schema={f"c{i}": pl.String() for i in range(width)},
+    names = [f"c{i}" for i in range(width)]
+    body = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String()), orient="row")
+    return Sheet(path.name, top, body, at + 2, lines=numbers, ragged=True)
+
+
+def _parse(
+    path: Path, text: str, sep: str, width: int, first: int
+) -> tuple[list[list[str | None]], list[int]]:
+    """The body rows (padded with null to the header's width) and their line numbers."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    done = 0
+    try:
+        for row in reader:
+            line, done = first + done, reader.line_num
+            if (len(row) <= 1 and width > 1) or not any(c.strip() for c in row):
+                continue
+            if len(row) > width:
+                if any(c.strip() for c in row[width:]):
+                    raise _too_long(path, line, len(row), width, sep)
+                row = row[:width]
+            rows.append([*row, *[None] * (width - len(row))])
+            numbers.append(line)
+    except csv.Error as err:
+        raise _csv_error(path, first + done, str(err)) from None
+    return rows, numbers
+
+
+def _too_long(path: Path, line: int, cells: int, width: int, sep: str) -> FleksmonError:
+    hint = "Remove the extra cells, or quote cells that contain the separator"
+    if sep == ",":
+        hint = (
+            'In a comma-separated file a decimal comma must be quoted ("83,5"): '
+            "save the file with ';' between columns"
+        )
+    return FleksmonError(
+        f"{path.name}, row {line}: {cells} cells but the header has {width} "
+        "(a value beyond the last column)",
+        hint,
     )
-    return Sheet(path.name, top, body, at + 2)
+
+
+def _csv_error(path: Path, line: int, message: str) -> FleksmonError:
+    if "field larger than field limit" in message:
+        return FleksmonError(
+            f"{path.name}, row {line}: a cell longer than 128 KiB (a quote '\"' that is "
+            "never closed?)",
+            "Close the quote, or export the table again",
+        )
+    if "unexpected end of data" in message:
+        return FleksmonError(
+            f"{path.name}, row {line}: a quote '\"' opened in this row is never closed",
+            "Close the quote (or remove it), or export the table again",
+        )
+    return FleksmonError(
+        f"{path.name}, row {line}: not readable as CSV ({message})",
+        "Quote cells that contain quotes or the separator, or export the table again",
+    )
 
 
 def _numeric_as_text(
@@ -136,7 +221,16 @@ def _sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> Sheet | None
 
 
 def open_workbook(path: Path) -> fastexcel.ExcelReader:
-    """Open an .xlsx file, or refuse it in one line."""
+    """Open an .xlsx file, or refuse it in one line (checked before the native reader)."""
+    kind = container(path)
+    if kind == "text":
+        raise FleksmonError(
+            f"{path.name}: not an Excel workbook but a text file (a CSV file named {path.suffix}?)",
+            "Rename it to .csv, or save it from Excel as .xlsx",
+        )
+    if kind != "zip":
+        raise refuse_container(path, kind)
+    check_workbook(path)
     try:
         return fastexcel.read_excel(path)
     except Exception as err:  # fastexcel raises its own exception types
@@ -164,7 +258,8 @@ def read_xlsx(path: Path) -> Sheet:
 
 def header_names(path: Path, names: frozenset[str]) -> list[str]:
     """The header row of a CSV or .xlsx file, read cheaply (for sniffing its kind)."""
-    if path.suffix.lower() == ".xlsx":
+    kind = container(path)
+    if kind == "zip" or path.suffix.lower() == ".xlsx":
         frame = (
             open_workbook(path)
             .load_sheet(0, header_row=None, n_rows=_SCAN_LINES, dtypes="string")
@@ -173,9 +268,12 @@ def header_names(path: Path, names: frozenset[str]) -> list[str]:
         head = [list(r) for r in frame.rows()]
         at = find_header(head, names) or 0
         return [c for c in head[at] if c] if head else []
-    with path.open("rb") as handle:
-        chunk = handle.read(1 << 16)
-    text = decode(path, chunk[: chunk.rfind(b"\n") + 1] or chunk)
+    if kind == "text":
+        with path.open("rb") as handle:
+            chunk = handle.read(1 << 16)
+        text = decode(path, chunk[: chunk.rfind(b"\n") + 1] or chunk)
+    else:
+        text = decode(path)
     lines = text.replace("\r\n", "\n").split("\n")
     sep, at = sniff(lines, names)
     return [c for c in _split(lines[at : at + 1], sep)[0] if c] if lines else []

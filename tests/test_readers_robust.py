@@ -1,0 +1,94 @@
+"""Awkward CSV files read right: ragged rows, notes, line endings, UTF-16, gzip, disguised files."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from fleksmon.errors import FleksmonError
+from fleksmon.periods import Period
+from fleksmon.readers import read_aggregate
+
+HEAD = "Område;Periode;Fleksjob, fuldtidspersoner"
+VIBORG_THISTED = {"Viborg": 2108.0, "Thisted": 1078.0}
+
+
+def values(path: Path) -> dict[str, float | None]:
+    frame = read_aggregate(path).frame
+    assert set(frame["maaling"]) == {"fleksjob_fuldtid"}
+    assert {Period(a, b).code() for a, b in zip(frame["fra"], frame["til"], strict=True)} == {
+        "2019M09"
+    }
+    return dict(zip(frame["kommune"], frame["vaerdi"], strict=True))
+
+
+def xlsx_bytes() -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in (HEAD.split(";"), ["Viborg", "2019M09", 2108], ["Thisted", "2019M09", 1078]):
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+READ_RIGHT: dict[str, bytes] = {
+    "note-column-left-out.csv": (
+        f"{HEAD};Note\nViborg;2019M09;2.108\nThisted;2019M09;1.078;foreløbig\n".encode()
+    ),
+    "trailing-empty-cells.csv": f"{HEAD}\nViborg;2019M09;2.108;;\nThisted;2019M09;1.078;\n".encode(),
+    "note-lines-between.csv": (
+        f"Tabel 1\n\n{HEAD}\nViborg;2019M09;2.108\nAnm.: tal er foreløbige\n"
+        "Thisted;2019M09;1.078\nKilde: Jobindsats.dk\n"
+    ).encode("cp1252"),
+    "mixed-line-endings.csv": f"{HEAD}\r\nViborg;2019M09;2.108\rThisted;2019M09;1.078\n".encode(),
+    "unicode-text.txt": (
+        "\ufeff"
+        + HEAD.replace(";", "\t")
+        + "\r\nViborg\t2019M09\t2108\r\nThisted\t2019M09\t1078\r\n"
+    ).encode("utf-16-le"),
+    "utf16-no-bom.csv": f"{HEAD}\nViborg;2019M09;2.108\nThisted;2019M09;1.078\n".encode(
+        "utf-16-le"
+    ),
+    "gzip.csv.gz": gzip.compress(f"{HEAD}\nViborg;2019M09;2.108\nThisted;2019M09;1.078\n".encode()),
+    "gzip-named.csv": gzip.compress(
+        f"{HEAD}\nViborg;2019M09;2.108\nThisted;2019M09;1.078\n".encode("cp1252")
+    ),
+    "quoted-newline.csv": f'{HEAD}\n"Viborg";2019M09;"2.108"\nThisted;"2019M09";1.078\n'.encode(),
+    "excel-named.csv": xlsx_bytes(),
+    "comma-quoted-decimals.csv": (
+        'kommune,periode,fleksjob_fuldtid\nViborg,2019M09,"2108,0"\nThisted,2019M09,"1078,0"\n'
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("name", list(READ_RIGHT))
+def test_read_right(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(READ_RIGHT[name])
+    assert values(path) == VIBORG_THISTED
+
+
+def test_rows_are_numbered_as_the_file_lines(tmp_path: Path) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        f'Titel\n\n{HEAD}\nViborg;2019M09;"2.108"\nNote\n"Thi\nsted";2019M09;1.078\n'
+        "Faxe;2019M13;659\n",
+        "utf-8",
+    )
+    with pytest.raises(FleksmonError) as info:
+        read_aggregate(path)
+    assert info.value.message.startswith("lines.csv, row 6, column 'Område': unknown kommune")
+    path.write_text(
+        f'Titel\n\n{HEAD}\nViborg;2019M09;"2.108"\nNote\n"Thisted";2019M09;1.078\n'
+        "Faxe;2019M13;659\n",
+        "utf-8",
+    )
+    with pytest.raises(FleksmonError) as info:
+        read_aggregate(path)
+    assert info.value.message == "lines.csv, row 7, column 'Periode': unknown period '2019M13'"
