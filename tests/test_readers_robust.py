@@ -41,7 +41,9 @@ READ_RIGHT: dict[str, bytes] = {
     "note-column-left-out.csv": (
         f"{HEAD};Note\nViborg;2019M09;2.108\nThisted;2019M09;1.078;foreløbig\n".encode()
     ),
-    "trailing-empty-cells.csv": f"{HEAD}\nViborg;2019M09;2.108;;\nThisted;2019M09;1.078;\n".encode(),
+    "trailing-empty-cells.csv": (
+        f"{HEAD}\nViborg;2019M09;2.108;;\nThisted;2019M09;1.078;\n".encode()
+    ),
     "note-lines-between.csv": (
         f"Tabel 1\n\n{HEAD}\nViborg;2019M09;2.108\nAnm.: tal er foreløbige\n"
         "Thisted;2019M09;1.078\nKilde: Jobindsats.dk\n"
@@ -62,8 +64,8 @@ READ_RIGHT: dict[str, bytes] = {
     "quoted-newline.csv": f'{HEAD}\n"Viborg";2019M09;"2.108"\nThisted;"2019M09";1.078\n'.encode(),
     "excel-named.csv": xlsx_bytes(),
     "comma-quoted-decimals.csv": (
-        'kommune,periode,fleksjob_fuldtid\nViborg,2019M09,"2108,0"\nThisted,2019M09,"1078,0"\n'
-    ).encode(),
+        b'kommune,periode,fleksjob_fuldtid\nViborg,2019M09,"2108,0"\nThisted,2019M09,"1078,0"\n'
+    ),
 }
 
 
