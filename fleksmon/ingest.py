@@ -27,6 +27,7 @@ class FileReport:
     warnings: list[str] = field(default_factory=list)
     batch: Batch | None = None
     duplicate_of: Batch | None = None
+    repaired: bool = False
 
 
 def _span(months: pl.Series) -> str:
@@ -137,6 +138,7 @@ def ingest(
     for report, index in zip(reports, owner, strict=True):
         report.batch = outcomes[index].batch
         report.duplicate_of = outcomes[index].duplicate_of
+        report.repaired = outcomes[index].repaired
     return reports
 
 

@@ -197,7 +197,7 @@ def parse_as_of(text: str) -> dt.datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=danish)
 
 
-def _os_error(exc: BaseException) -> OSError | None:
+def os_error(exc: BaseException) -> OSError | None:
     """The operating-system error behind ``exc`` (polars reports them as text)."""
     if isinstance(exc, OSError):
         return exc
@@ -270,7 +270,7 @@ class Store:
         except FleksmonError:
             raise
         except (OSError, pl.exceptions.PolarsError) as exc:
-            found = _os_error(exc)
+            found = os_error(exc)
             if found is None:
                 raise
             raise self._fault(found, doing) from exc
@@ -646,7 +646,8 @@ class Store:
         """The batch's file after a cheap check (present, same size, readable footer)."""
         path = self.batch_path(batch.file)
         try:
-            size = path.stat().st_size
+            if batch.file_bytes >= 0 and path.stat().st_size != batch.file_bytes:
+                raise self._damaged_batch(batch, "has changed size since it was written")
             pl.read_parquet_schema(path)
         except FileNotFoundError as exc:
             raise self._damaged_batch(batch, "is missing") from exc
@@ -654,8 +655,6 @@ class Store:
             raise self._damaged_batch(batch, "cannot be read (permission denied)") from exc
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise self._damaged_batch(batch, "is not a readable Parquet file") from exc
-        if batch.file_bytes >= 0 and size != batch.file_bytes:
-            raise self._damaged_batch(batch, "has changed size since it was written")
         return path
 
     def _file_intact(self, batch: Batch) -> bool:

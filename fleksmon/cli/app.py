@@ -25,7 +25,13 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except Exception as exc:
+                fault = _storage_fault(exc)
+                if fault is None:
+                    raise
+                raise fault from exc
         except FleksmonError as exc:
             from fleksmon.cli.output import err_console
 
@@ -38,6 +44,27 @@ class _Group(TyperGroup):
         except Exception as exc:
             _mask_chain(exc)
             raise
+
+
+def _storage_fault(exc: Exception) -> FleksmonError | None:
+    """A disk or file error that escaped the library, as one line (``None`` for a bug)."""
+    from fleksmon.pseudonym import mask_cpr
+    from fleksmon.store import os_error
+
+    found = os_error(exc)
+    if found is not None and not isinstance(found, BrokenPipeError):
+        where = f"{found.filename}: " if found.filename else ""
+        return FleksmonError(
+            mask_cpr(f"{where}{found.strerror or found}"),
+            "check the path, the folder's permissions and the free disk space "
+            "(--debug shows where it happened)",
+        )
+    if type(exc).__name__ == "ComputeError" and str(exc).startswith("parquet:"):
+        return FleksmonError(
+            f"a stored Parquet file could not be read ({str(exc).splitlines()[0]})",
+            "run 'fleksmon store --check' to find the damaged batch, then re-ingest its source",
+        )
+    return None
 
 
 def _masked_traceback(exc: BaseException) -> str:

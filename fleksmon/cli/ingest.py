@@ -107,6 +107,8 @@ def _describe(report: object) -> str:
     assert isinstance(report, FileReport)
     s = report.summary
     name = report.path.name
+    if report.repaired:
+        return f"{name}: the stored batch was damaged and has been written again."
     if report.duplicate_of is not None:
         return f"{name}: already loaded on {report.duplicate_of.ingested_at[:10]}; nothing changed."
     from fleksmon.numbers import format_int as n
