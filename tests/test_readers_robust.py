@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from fleksmon.errors import FleksmonError
 from fleksmon.periods import Period
 from fleksmon.readers import read_aggregate
+from fleksmon.store import Store
 
 HEAD = "Område;Periode;Fleksjob, fuldtidspersoner"
 VIBORG_THISTED = {"Viborg": 2108.0, "Thisted": 1078.0}
@@ -94,3 +96,64 @@ def test_rows_are_numbered_as_the_file_lines(tmp_path: Path) -> None:
     with pytest.raises(FleksmonError) as info:
         read_aggregate(path)
     assert info.value.message == "lines.csv, row 7, column 'Periode': unknown period '2019M13'"
+
+
+def test_the_first_bad_row_is_named_every_run(tmp_path: Path) -> None:
+    path = tmp_path / "periods.csv"
+    body = "".join(f"Viborg;2019M{13 + i};{i}\n" for i in range(40))
+    path.write_text(f"{HEAD}\nThisted;2019M09;1\n{body}", "utf-8")
+    for _ in range(5):
+        with pytest.raises(FleksmonError) as info:
+            read_aggregate(path)
+        assert (
+            info.value.message == "periods.csv, row 3, column 'Periode': unknown period '2019M13'"
+        )
+
+
+@pytest.mark.parametrize("marker", ["-", "..", "x", "", " ", ".", "–"])
+def test_a_missing_value_is_stored_as_a_null_row(tmp_path: Path, marker: str) -> None:
+    path = tmp_path / "y08a02.csv"
+    path.write_text(f"{HEAD}\nViborg;2019M09;{marker}\nThisted;2019M09;1.078\n", "utf-8")
+    assert values(path) == {"Viborg": None, "Thisted": 1078.0}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "v3.json",
+            '{"columns": ["Område", "Periode", "Antal fuldtidspersoner"], '
+            '"rows": [["Viborg", "2019M09", null], ["Thisted", "2019M09", 1078]]}',
+        ),
+        (
+            "flow.csv",
+            '{"Område": "Viborg", "Periode": "2019M09", "Antal fuldtidspersoner": null}\n'
+            '{"Område": "Thisted", "Periode": "2019M09", "Antal fuldtidspersoner": 1078}\n',
+        ),
+    ],
+)
+def test_json_null_is_a_null_row(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / f"y08a02_{name}"
+    path.write_text(text, "utf-8")
+    assert values(path) == {"Viborg": None, "Thisted": 1078.0}
+
+
+def test_a_missing_category_makes_the_sum_missing(tmp_path: Path) -> None:
+    path = tmp_path / "y08a02.csv"
+    path.write_text(
+        "Område;Periode;Køn;Antal fuldtidspersoner\nViborg;2019M09;Kvinder;..\n"
+        "Viborg;2019M09;Mænd;1.000\nThisted;2019M09;Kvinder;78\nThisted;2019M09;Mænd;1.000\n",
+        "utf-8",
+    )
+    assert values(path) == {"Viborg": None, "Thisted": 1078.0}
+
+
+def test_null_rows_reach_the_store(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "y08a02.csv"
+    path.write_text(f"{HEAD}\nViborg;2019M09;-\nThisted;2019M09;1.078\n", "utf-8")
+    result = cli("ingest", str(path), "--store", str(tmp_path / "s"))
+    assert result.stderr.splitlines()[0].endswith(", 1 suppressed values.")
+    stored = Store(tmp_path / "s").scan("aggregate", None)
+    assert stored is not None
+    rows = stored.select("kommune", "vaerdi").sort("kommune").collect().rows()
+    assert rows == [("Thisted", 1078.0), ("Viborg", None)]
