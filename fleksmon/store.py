@@ -67,6 +67,7 @@ from typing import Any
 import polars as pl
 
 from fleksmon.errors import FleksmonError
+from fleksmon.numbers import format_int
 from fleksmon.pseudonym import mask_cpr
 from fleksmon.schema import AGGREGATE, AGGREGATE_KEY, KINDS, PERSON_KINDS
 
@@ -705,7 +706,7 @@ class Store:
         if b.file_sha256 and digest != b.file_sha256:
             return f"{where} was changed after it was stored (its SHA-256 differs)"
         if rows != b.rows:
-            return f"{where} holds {rows:,} rows, the manifest says {b.rows:,}".replace(",", ".")
+            return f"{where} holds {format_int(rows)} rows, the manifest says {format_int(b.rows)}"
         expected = AGGREGATE if b.kind == "aggregate" else PERSON_KINDS.get(b.kind, {})
         missing = set(expected) - set(schema)
         if missing:
