@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from fleksmon.errors import FleksmonError
+from fleksmon.parts import Staged
 from fleksmon.periods import month_code
 from fleksmon.pseudonym import mask_cpr
 from fleksmon.schema import KINDS, PERSON_KINDS
@@ -166,7 +167,9 @@ def _one_extract_per_kind(pendings: list[Pending]) -> tuple[list[Pending], list[
         if len(members) == 1:
             continue
         parts = [pendings[i] for i in members]
-        frame = pl.concat([p.frame.lazy() for p in parts]).collect()
+        frame = pl.concat(
+            [p.frame.lazy() for p in parts if not isinstance(p.frame, Staged)]
+        ).collect()
         digest = hashlib.sha256("".join(sorted(p.sha256 for p in parts)).encode()).hexdigest()
         summary = _person_summary(frame, kind)
         summary["files"] = [mask_cpr(str(p.source)) for p in parts]

@@ -40,26 +40,35 @@ def _rf_tidy(
 ) -> pl.LazyFrame | None:
     """R1/R2 counts (and the indicators at the period's last month) from person-level
     ressourceforløb months, for the selected period (default: the last three months
-    with data) and for the baseline period."""
-    panel = store.scan("ressourceforloeb", as_of)
-    if panel is None:
+    with data) and for the baseline period. Each store part is read once and every
+    period is computed from it; the parts hold disjoint persons, so counts add up."""
+    data = store.person("ressourceforloeb", as_of)
+    span = data.months() if data is not None else None
+    if data is None or span is None:
         return None
     from fleksmon.measures.rf import rf_aggregate, rf_counts, rf_indicators
 
-    latest = panel.select(pl.col("maaned").max()).collect().item()
-    if latest is None:
-        return None
-    wanted = period or Period(int(latest) - 2, int(latest))
-    present = _coverage(panel.select("kommune_kode").unique())
+    wanted = period or Period(span[1] - 2, span[1])
+    periods = list(dict.fromkeys([crit.baseline_period(), wanted]))
+    pieces: dict[Period, list[pl.DataFrame]] = {p: [] for p in periods}
+    for part in data.parts():
+        rows = part.collect().lazy()
+        for p in periods:
+            counts = rf_counts(rows, p.start, p.end).join(
+                rf_indicators(rows, p.end, ordered_input=True),
+                on="kommune_kode",
+                how="full",
+                coalesce=True,
+            )
+            pieces[p].append(counts.collect())
+    present = _coverage(data.kommuner())
 
-    def rows(p: Period) -> pl.LazyFrame:
-        counts = rf_counts(panel, p.start, p.end).join(
-            rf_indicators(panel, p.end), on="kommune_kode", how="full", coalesce=True
-        )
+    def summed(p: Period) -> pl.LazyFrame:
+        counts = pl.concat(pieces[p]).lazy().group_by("kommune_kode").agg(pl.all().sum())
         filled = present.join(counts, on="kommune_kode", how="left").fill_null(0)
         return rf_aggregate(filled, p.start, p.end)
 
-    return pl.concat([rows(p) for p in dict.fromkeys([crit.baseline_period(), wanted])])
+    return pl.concat([summed(p) for p in periods])
 
 
 def _kode_names(frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -79,37 +88,23 @@ def _person_tidy(
     if crit.window == 0:
         return _rf_tidy(store, crit, as_of, period)
     if crit.id == "K3":
-        panel = store.scan("fleksjob-timer", as_of)
-        if panel is None:
+        hours = store.person("fleksjob-timer", as_of)
+        months = hours.months() if hours is not None else None
+        if hours is None or months is None:
             return None
-        wide = k3_partitioned(panel)
-        measures = ["k3_population", "k3_progression"]
-        span = panel.select(pl.col("maaned").min().alias("lo"), pl.col("maaned").max().alias("hi"))
-        present = panel.select("kommune_kode").unique()
-    elif crit.id == "K2":
-        from fleksmon.measures.k2 import k2_monthly, spells_from_months
+        from fleksmon.measures.k3 import k3_monthly_parts
 
-        spells = store.scan("ly-forloeb", as_of)
-        months = store.scan("ly-maaneder", as_of)
-        built = spells_from_months(months) if months is not None else None
-        every = [s for s in (spells, built) if s is not None]
-        if not every:
+        wide = k3_monthly_parts(hours.parts(), first_month=months[0], ordered=True).lazy()
+        measures = ["k3_population", "k3_progression"]
+        lo, hi = months
+        present = hours.kommuner()
+    elif crit.id == "K2":
+        found = _k2_monthly(store, as_of)
+        if found is None:
             return None
-        all_spells = pl.concat(every, how="vertical_relaxed")
-        known = [s for s in (spells, _known_start(built, months)) if s is not None]
-        wide = k2_monthly(pl.concat(known, how="vertical_relaxed"))
+        wide, (lo, hi), present = found
         measures = ["ly_afsluttet", "ly_afsluttet_under_6m", "ly_krydser_6m"]
-        start_m = pl.col("start").dt.year() * 12 + pl.col("start").dt.month() - 1
-        end_m = pl.col("slut").dt.year() * 12 + pl.col("slut").dt.month() - 1
-        span = all_spells.select(
-            start_m.min().cast(pl.Int32).alias("lo"),
-            pl.max_horizontal(end_m.max(), start_m.max()).cast(pl.Int32).alias("hi"),
-        )
-        present = all_spells.select("kommune_kode").unique()
     else:
-        return None
-    lo, hi = span.collect().row(0)
-    if lo is None:
         return None
     present = _coverage(present)
     grid = present.join(
@@ -136,48 +131,70 @@ def _person_tidy(
     )
 
 
-def _known_start(spells: pl.LazyFrame | None, months: pl.LazyFrame | None) -> pl.LazyFrame | None:
-    """Spells built from benefit months, less those running in the data's first month:
-    their start, and so their duration, is unknown."""
-    if spells is None or months is None:
-        return spells
-    first = months.select(pl.col("maaned").min()).collect().item()
-    return spells.filter(pl.col("start") > month_date(int(first)))
+def _k2_monthly(
+    store: Store, as_of: dt.datetime | None
+) -> tuple[pl.LazyFrame, tuple[int, int], pl.LazyFrame] | None:
+    """Monthly K2 counts from person-level spells and benefit months, the months they
+    span and the kommuner present; ``None`` without such data.
+
+    Spells built from benefit months that run in the records' first month are left
+    out (their start, and so their duration, is unknown). Each store part is read
+    once; spells are per person, so the parts' counts add up.
+    """
+    from fleksmon.measures.k2 import k2_monthly, spells_from_months
+
+    spells = store.person("ly-forloeb", as_of)
+    months = store.person("ly-maaneder", as_of)
+    record_span = months.months() if months is not None else None
+    counts: list[pl.DataFrame] = []
+    spans: list[pl.DataFrame] = []
+    start_m = pl.col("start").dt.year() * 12 + pl.col("start").dt.month() - 1
+    end_m = pl.col("slut").dt.year() * 12 + pl.col("slut").dt.month() - 1
+    span = (
+        start_m.min().cast(pl.Int32).alias("lo"),
+        pl.max_horizontal(end_m.max(), start_m.max()).cast(pl.Int32).alias("hi"),
+    )
+
+    def add(every: pl.LazyFrame, known: pl.LazyFrame) -> None:
+        spans.append(every.select(span).collect())
+        counts.append(k2_monthly(known).collect())
+
+    if spells is not None:
+        for part in spells.parts():
+            rows = part.collect().lazy()
+            add(rows, rows)
+    if months is not None and record_span is not None:
+        first, latest = record_span
+        for part in months.parts():
+            built = spells_from_months(part, latest=latest, ordered=True).collect().lazy()
+            add(built, built.filter(pl.col("start") > month_date(first)))
+    kommuner = [d.kommuner() for d in (spells, months) if d is not None]
+    if not kommuner:
+        return None
+    lo, hi = pl.concat(spans).select(pl.col("lo").min(), pl.col("hi").max()).row(0)
+    if lo is None:
+        return None
+    monthly = pl.concat(counts).group_by("kommune_kode", "maaned").agg(pl.all().sum())
+    return monthly.lazy(), (int(lo), int(hi)), pl.concat(kommuner).unique()
 
 
 def k2_censored_note(store: Store, as_of: dt.datetime | None) -> list[str]:
-    months = store.scan("ly-maaneder", as_of)
-    if months is None:
+    months = store.person("ly-maaneder", as_of)
+    span = months.months() if months is not None else None
+    if months is None or span is None:
         return []
     from fleksmon.measures.k2 import spells_from_months
 
-    first = months.select(pl.col("maaned").min()).collect().item()
-    count = (
-        spells_from_months(months)
-        .filter(pl.col("start") == month_date(int(first)))
+    first, latest = span
+    count = sum(
+        spells_from_months(part, latest=latest, ordered=True)
+        .filter(pl.col("start") == month_date(first))
         .select(pl.len())
         .collect()
         .item()
+        for part in months.parts()
     )
-    return [texts.message("k2_censored", count=int(count), month=month_human(int(first)))]
-
-
-PART_ROWS = 20_000_000
-"""Above this many rows the K3 panel is computed in person-disjoint parts (hash of
-``person``), one at a time, so peak memory stays that of one part."""
-
-
-def k3_partitioned(panel: pl.LazyFrame) -> pl.LazyFrame:
-    """K3 monthly counts; a large panel is split by a hash of the person."""
-    from fleksmon.measures.k3 import k3_monthly, k3_monthly_parts
-
-    rows, first = panel.select(pl.len(), pl.col("maaned").min()).collect().row(0)
-    parts = -(-int(rows) // PART_ROWS)
-    if parts <= 1:
-        return k3_monthly(panel)
-    bucket = pl.col("person").hash(seed=0) % parts
-    pieces = (panel.filter(bucket == i) for i in range(parts))
-    return k3_monthly_parts(pieces, first_month=int(first), engine="streaming").lazy()
+    return [texts.message("k2_censored", count=int(count), month=month_human(first))]
 
 
 NATIONAL_COVERAGE = 88
@@ -266,9 +283,11 @@ def has_aggregate(store: Store, crit: Criterion, as_of: dt.datetime | None) -> b
 def k3_censored_note(store: Store, as_of: dt.datetime | None) -> str:
     from fleksmon.measures.k3 import k3_censored
 
-    panel = store.scan("fleksjob-timer", as_of)
+    hours = store.person("fleksjob-timer", as_of)
+    months = hours.months() if hours is not None else None
     count = 0
-    if panel is not None:
-        total = k3_censored(panel).select(pl.col("k3_censored").sum()).collect().item()
-        count = int(total or 0)
+    if hours is not None and months is not None:
+        for part in hours.parts():
+            total = k3_censored(part, first_month=months[0]).select(pl.col("k3_censored").sum())
+            count += int(total.collect().item() or 0)
     return texts.message("k3_censored", count=count)

@@ -66,6 +66,7 @@ from typing import Any
 
 import polars as pl
 
+from fleksmon import parts
 from fleksmon.errors import FleksmonError
 from fleksmon.numbers import format_int
 from fleksmon.pseudonym import mask_cpr
@@ -136,6 +137,10 @@ class Batch:
     changed: int = 0
     file_sha256: str = ""
     file_bytes: int = -1
+    parts: int = 0
+    """Person-level batches: the number of person parts in the folder ``file``
+    (:mod:`fleksmon.parts`; ``file_sha256`` and ``file_bytes`` are then the folder's);
+    0 for one Parquet file."""
 
     @property
     def time(self) -> dt.datetime:
@@ -145,9 +150,10 @@ class Batch:
 
 @dataclass
 class Pending:
-    """Rows read from one file, ready to commit (``key_fingerprint`` for person-level rows)."""
+    """Rows read from one file, ready to commit (``key_fingerprint`` for person-level rows,
+    which may already be staged as parts)."""
 
-    frame: pl.DataFrame | pl.LazyFrame
+    frame: pl.DataFrame | pl.LazyFrame | parts.Staged
     kind: str
     source: Path | str
     sha256: str
@@ -554,8 +560,12 @@ class Store:
                     )
             except BaseException:
                 for path in written:
-                    path.unlink(missing_ok=True)
-                    path.with_suffix(".parquet.tmp").unlink(missing_ok=True)
+                    if path.suffix == ".parquet":
+                        path.unlink(missing_ok=True)
+                        path.with_suffix(".parquet.tmp").unlink(missing_ok=True)
+                    else:
+                        parts.remove(path)
+                        parts.remove(path.with_name(path.name + ".tmp"))
                 raise
             return outcomes
 
@@ -579,6 +589,8 @@ class Store:
     ) -> Batch:
         stamp = dt.datetime.now(dt.UTC)
         batch_id = f"{stamp:%Y%m%dT%H%M%S%f}-{item.sha256[:8]}"
+        if item.kind in PERSON_KINDS:
+            return self._write_person_batch(item, batch_id, batches, written, replace_of)
         rel = f"{TABLES}/{item.kind}/{batch_id}.parquet"
         target = self.root / rel
         self.private_dir(target.parent)
@@ -586,7 +598,7 @@ class Store:
         written.append(target)
         if isinstance(item.frame, pl.LazyFrame):
             item.frame.sink_parquet(tmp)
-        else:
+        elif isinstance(item.frame, pl.DataFrame):
             item.frame.write_parquet(tmp)
         self.private_file(tmp)
         os.replace(tmp, target)
@@ -612,6 +624,63 @@ class Store:
             file=rel,
             file_sha256=digest,
             file_bytes=size,
+        )
+
+    def _write_person_batch(
+        self,
+        item: Pending,
+        batch_id: str,
+        batches: list[Batch],
+        written: list[Path],
+        replace_of: Batch | None,
+    ) -> Batch:
+        """A person-level batch as a folder of person parts (:mod:`fleksmon.parts`)."""
+        rel = f"{TABLES}/{item.kind}/{batch_id}"
+        target = self.root / rel
+        self.private_dir(target.parent)
+        written.append(target)
+        at_least = max((b.parts for b in batches if b.kind == item.kind), default=1)
+        if isinstance(item.frame, parts.Staged):
+            staged = item.frame
+        else:
+            frame = item.frame.collect() if isinstance(item.frame, pl.LazyFrame) else item.frame
+            staged = parts.stage_frame(
+                frame, item.kind, target.with_name(target.name + ".tmp"), at_least
+            )
+        self.private_dir(staged.folder)
+        for path in staged.folder.iterdir():
+            self.private_file(path)
+        os.replace(staged.folder, target)
+        digest, size = parts.folder_hash(target)
+        fixed = {
+            "file": rel,
+            "file_sha256": digest,
+            "file_bytes": size,
+            "rows": staged.rows,
+            "parts": staged.parts,
+        }
+        if replace_of is not None:
+            return Batch(**{**replace_of.__dict__, **fixed})
+        old = parts.resolve(self.root, [b for b in batches if b.kind == item.kind], item.kind)
+        replaced = 0
+        if old is not None:
+            new_keys = pl.read_parquet(target / parts.KEYS_FILE)
+            on = parts.replace_keys(item.kind)
+            found = old.scan().join(new_keys.lazy(), on=on, how="semi").select(pl.len())
+            replaced = int(found.collect().item())
+        summary = dict(item.summary)
+        if "files" in summary:
+            summary["files"] = [mask_cpr(str(f)) for f in summary["files"]]
+        return Batch(
+            id=batch_id,
+            kind=item.kind,
+            source=mask_cpr(str(item.source)),
+            sha256=item.sha256,
+            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+            summary=summary,
+            replaced=replaced,
+            changed=replaced,
+            **fixed,  # type: ignore[arg-type]
         )
 
     def _count_replaced(self, existing: list[Batch], kind: str, new_file: Path) -> tuple[int, int]:
@@ -661,11 +730,18 @@ class Store:
     def _file_intact(self, batch: Batch) -> bool:
         """True if the batch's file is there with the recorded SHA-256."""
         try:
-            return file_hash(self.batch_path(batch.file)) == batch.file_sha256
+            path = self.batch_path(batch.file)
+            if batch.parts:
+                return parts.folder_hash(path)[0] == batch.file_sha256
+            return file_hash(path) == batch.file_sha256
         except OSError:
             return False
 
     def _resolved(self, batches: list[Batch], kind: str) -> pl.LazyFrame:
+        if kind in PERSON_KINDS:
+            person = parts.resolve(self.root, batches, kind)
+            assert person is not None
+            return person.scan()
         frames = [
             pl.scan_parquet(self._readable(b)).with_columns(pl.lit(i, pl.Int32).alias("_batch"))
             for i, b in enumerate(batches)
@@ -676,6 +752,10 @@ class Store:
         keys = list(replace_keys(kind))
         newest = data.select([*keys, "_batch"]).unique().group_by(keys).agg(pl.col("_batch").max())
         return data.join(newest, on=[*keys, "_batch"], how="semi").drop("_batch")
+
+    def person(self, kind: str, as_of: dt.datetime | None = None) -> parts.PersonData | None:
+        """The current person-level rows of ``kind``, readable part by part, or ``None``."""
+        return parts.resolve(self.root, self.batches(as_of), kind)
 
     def scan(self, kind: str, as_of: dt.datetime | None = None) -> pl.LazyFrame | None:
         """The current rows of one kind (newest batch per key), or ``None`` if there are none."""
@@ -694,12 +774,13 @@ class Store:
     def _batch_problem(self, b: Batch) -> str | None:
         path = self.batch_path(b.file)
         where = f"batch {b.id} from {b.source}: {b.file}"
-        if not path.is_file():
+        if not (path.is_dir() if b.parts else path.is_file()):
             return f"{where} is missing"
+        files = [path / parts.part_name(i) for i in range(b.parts)] if b.parts else [path]
         try:
-            digest = file_hash(path)
-            schema = pl.read_parquet_schema(path)
-            rows = int(pl.scan_parquet(path).select(pl.len()).collect().item())
+            digest = parts.folder_hash(path)[0] if b.parts else file_hash(path)
+            schema = pl.read_parquet_schema(files[0])
+            rows = int(pl.scan_parquet(files).select(pl.len()).collect().item())
         except (OSError, pl.exceptions.PolarsError) as exc:
             reason = "permission denied" if isinstance(exc, PermissionError) else "not Parquet"
             return f"{where} is unreadable ({reason})"
@@ -717,7 +798,9 @@ class Store:
         """Files in the store that no batch names: leftovers of interrupted ingests."""
         named = {self.batch_path(b.file) for b in self.batches()}
         tables = self.root / TABLES
-        found = [p for p in tables.rglob("*") if p.is_file() and p not in named]
+        found = [
+            p for p in tables.rglob("*") if p.is_file() and p not in named and p.parent not in named
+        ]
         found += list(self.root.glob(f".{MANIFEST}.*.tmp"))
         return sorted(found)
 

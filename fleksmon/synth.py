@@ -237,6 +237,31 @@ def ly_months(spells: pl.DataFrame, last_month: int) -> pl.DataFrame:
     )
 
 
+def rf_panel(persons: int, months: int, seed: int, start_month: int) -> pl.DataFrame:
+    """Ressourceforløb months (``ressourceforloeb`` schema): one row per person and month
+    of :func:`hours_panel`'s spells, with flags drawn per row: praktik/løntilskud 12 %,
+    wage hours 15 %, fleksjob 2 %, SU 3 %, beskæftigelsesgrad 0–100 (over 50 in
+    about 5 %). About ``0.32 · persons · months`` rows.
+    """
+    base = hours_panel(persons, months, seed, start_month).unique(
+        ["person", "maaned"], keep="first", maintain_order=True
+    )
+    draw = pl.struct("person", "maaned").hash(seed) % 10_000
+    return base.select(
+        "person",
+        "kommune_kode",
+        "maaned",
+        praktik_loentilskud=draw < 1_200,
+        loentimer_cent=pl.when(draw.is_between(1_200, 2_699)).then("timer_cent").otherwise(0),
+        fleksjob=draw.is_between(2_700, 2_899),
+        su=draw.is_between(2_900, 3_199),
+        beskaeftigelsesgrad=pl.when(draw >= 9_500)
+        .then(draw % 50 + 51)
+        .otherwise(draw % 51)
+        .cast(pl.Float64),
+    )
+
+
 def write_danish_csv(frame: pl.DataFrame, path: Path) -> None:
     """Write a person-level frame as a Danish extract: ``;``, decimal comma hours,
     months as ``2019M11`` and dates as ``31-08-2019``."""
@@ -267,6 +292,7 @@ __all__ = [
     "hours_panel",
     "ly_months",
     "ly_spells",
+    "rf_panel",
     "write_danish_csv",
     "write_hours_parquet",
 ]

@@ -24,27 +24,33 @@ def _month(date: pl.Expr) -> pl.Expr:
     return (date.dt.year().cast(pl.Int32) * 12 + date.dt.month().cast(pl.Int32) - 1).cast(pl.Int32)
 
 
-def spells_from_months(months: pl.LazyFrame) -> pl.LazyFrame:
+def spells_from_months(
+    months: pl.LazyFrame, *, latest: int | None = None, ordered: bool = False
+) -> pl.LazyFrame:
     """Build ``ly-forloeb`` spells from ``ly-maaneder`` benefit months.
 
     A run of consecutive months is one spell (a month without benefit ends it),
     starting on the 1st of its first month and ending on the last day of its
     last month. A spell whose last month is the latest month of the input is
     still running (``slut`` null). The spell's kommune is that of its last month.
+    ``latest``: the latest month of all benefit records (default: of ``months``;
+    pass it for a part of the persons). ``ordered``: ``months`` is sorted by
+    person, month and kommune already (a store part); of several rows of a
+    person and month the last one is kept.
     """
     key = pl.col("person")
     month = pl.col("maaned")
-    ordered = (
-        months.select("person", "kommune_kode", pl.col("maaned").cast(pl.Int32))
-        .unique(["person", "maaned"], keep="last")
-        .sort("person", "maaned")
-    )
+    rows = months.select("person", "kommune_kode", pl.col("maaned").cast(pl.Int32))
+    if not ordered:
+        rows = rows.sort("person", "maaned", "kommune_kode")
+    one_a_month = ((key != key.shift(-1)) | (month != month.shift(-1))).fill_null(True)
+    ordered_rows = rows.filter(one_a_month)
     new_spell = ((key != key.shift(1)) | (month != month.shift(1) + 1)).fill_null(True)
     last = ((key != key.shift(-1)) | (month != month.shift(-1) - 1)).fill_null(True)
     first_month = pl.when(pl.col("_new")).then(month).forward_fill()
-    latest = month.max()
+    newest = month.max() if latest is None else pl.lit(latest, pl.Int32)
     return (
-        ordered.with_columns(_new=new_spell, _last=last, _latest=latest)
+        ordered_rows.with_columns(_new=new_spell, _last=last, _latest=newest)
         .with_columns(_first=first_month)
         .filter(pl.col("_last"))
         .select(

@@ -43,23 +43,24 @@ K3_SCHEMA: dict[str, pl.DataType] = {
 _PANEL_FIRST = pl.col("maaned").min()
 
 
-def person_months(hours: pl.LazyFrame) -> pl.LazyFrame:
+def person_months(hours: pl.LazyFrame, *, ordered: bool = False) -> pl.LazyFrame:
     """One row per person and month, sorted by person and month: employer rows summed.
 
     ``kommune_kode`` is the kommune of the month's last row (the reader refuses
-    a person in two kommuner in one month).
+    a person in two kommuner in one month). ``ordered``: the rows are already
+    sorted by person and month (a store part), so they are not sorted again.
     """
     key = pl.col("person")
     month = pl.col("maaned")
-    ordered = hours.select("person", "kommune_kode", "maaned", "timer_cent").sort(
-        "person", "maaned"
-    )
+    ordered_rows = hours.select("person", "kommune_kode", "maaned", "timer_cent")
+    if not ordered:
+        ordered_rows = ordered_rows.sort("person", "maaned", "kommune_kode")
     last_of_month = (key != key.shift(-1)).fill_null(True) | (month != month.shift(-1)).fill_null(
         True
     )
     running = pl.col("timer_cent").cum_sum()
     return (
-        ordered.with_columns(_run=running, _last=last_of_month)
+        ordered_rows.with_columns(_run=running, _last=last_of_month)
         .filter(pl.col("_last"))
         .with_columns(timer_cent=(pl.col("_run") - pl.col("_run").shift(1).fill_null(0)))
         .drop("_run", "_last")
@@ -91,18 +92,21 @@ def _with_spells(months: pl.LazyFrame, first_month: int | pl.Expr) -> pl.LazyFra
     )
 
 
-def k3_monthly(hours: pl.LazyFrame, *, first_month: int | None = None) -> pl.LazyFrame:
+def k3_monthly(
+    hours: pl.LazyFrame, *, first_month: int | None = None, ordered: bool = False
+) -> pl.LazyFrame:
     """K3 counts per ``kommune_kode`` (Int16) and ``maaned`` (Int32).
 
     Columns ``k3_population`` and ``k3_progression`` (Int64); only kommune-months
     with a population appear. ``first_month`` is the panel's first month (the
     earliest month of all hours data in the store); by default the earliest
     month in ``hours``. Pass it when computing on a partition of the persons.
+    ``ordered``: ``hours`` is sorted by person and month already (see :func:`person_months`).
     """
     first: int | pl.Expr = (
         pl.lit(first_month, dtype=pl.Int32) if first_month is not None else _PANEL_FIRST
     )
-    rows = _with_spells(person_months(hours), first)
+    rows = _with_spells(person_months(hours, ordered=ordered), first)
     in_population = (
         (pl.col("_pos") >= MIN_MONTHS - 1)
         & ~pl.col("_censored")
@@ -147,15 +151,23 @@ def k3_censored(hours: pl.LazyFrame, *, first_month: int | None = None) -> pl.La
 
 
 def k3_monthly_parts(
-    parts: Iterable[pl.LazyFrame], *, first_month: int, engine: Engine = "auto"
+    parts: Iterable[pl.LazyFrame],
+    *,
+    first_month: int,
+    ordered: bool = False,
+    engine: Engine = "auto",
 ) -> pl.DataFrame:
     """:func:`k3_monthly` over person-disjoint parts of a panel, summed.
 
     Each part must hold *all* rows of its persons (e.g. one Parquet file per
     block of persons, or a filter on a hash of ``person``). Only one part is in
     memory at a time, which keeps peak memory flat for 100-million-row panels.
+    ``ordered``: every part is sorted by person and month already.
     """
-    results = [k3_monthly(part, first_month=first_month).collect(engine=engine) for part in parts]
+    results = [
+        k3_monthly(part, first_month=first_month, ordered=ordered).collect(engine=engine)
+        for part in parts
+    ]
     if not results:
         return pl.DataFrame(schema=K3_SCHEMA)
     return (

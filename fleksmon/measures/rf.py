@@ -134,7 +134,7 @@ def rf_aggregate(counts: pl.LazyFrame, start: int, end: int) -> pl.LazyFrame:
     )
 
 
-def rf_indicators(panel: pl.LazyFrame, month: int) -> pl.LazyFrame:
+def rf_indicators(panel: pl.LazyFrame, month: int, *, ordered_input: bool = False) -> pl.LazyFrame:
     """Spell indicators at ``month`` per ``kommune_kode`` (the person's kommune then).
 
     ``rf_lange_forloeb``: persons whose spell at the month has lasted ≥ 12 months;
@@ -142,15 +142,18 @@ def rf_indicators(panel: pl.LazyFrame, month: int) -> pl.LazyFrame:
     any of their rows (any kommune) in the 12 months ending at the month;
     ``rf_under_1_aar``, ``rf_1_2_aar``, ``rf_over_2_aar``: running spells of
     1–11, 12–23 and 24+ months. Columns as :data:`RF_INDICATOR_SCHEMA`.
+    ``ordered_input``: ``panel`` is sorted by person, month and kommune already (a
+    store part), so it is not sorted again.
     """
     key, when = pl.col("person"), pl.col("maaned")
     at_month = panel.filter(when == month).select("person").unique()
     ordered = (
         panel.filter(when <= month)
-        .join(at_month, on="person", how="semi")
+        .join(at_month, on="person", how="semi", maintain_order="left")
         .select("person", "maaned", "kommune_kode")
-        .sort("person", "maaned", "kommune_kode")
     )
+    if not ordered_input:
+        ordered = ordered.sort("person", "maaned", "kommune_kode")
     last_of_month = ((key != key.shift(-1)) | (when != when.shift(-1))).fill_null(True)
     new_spell = ((key != key.shift(1)) | (when != when.shift(1) + 1)).fill_null(True)
     spell_first = pl.when(pl.col("_new")).then(when).forward_fill()

@@ -1,0 +1,262 @@
+"""Person-level batches stored as person-clustered parts.
+
+A person-level batch is a folder of Parquet parts plus ``keys.parquet`` (the
+batch's distinct replace keys: kommune, and month for the monthly kinds). Part
+*i* of a batch with *n* parts holds every row of the persons whose pseudonym
+``person % n == i`` (the pseudonym is a uniform 64-bit hash), sorted by
+:data:`SORT_KEYS`; *n* is a power of two, the same for every batch of a kind
+unless a batch is larger than the parts allow. So part *i* of every batch holds
+the same persons, and a measure reads the store one part at a time, already in
+order: the panel is sorted once, at ingest, and never again.
+
+Reading resolves "newest batch wins per key" from the small key files alone
+(a batch that wins none of its keys is not read at all) and merges the
+winning, already sorted rows of one part of every batch with ``merge_sorted``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from fleksmon.errors import FleksmonError
+from fleksmon.schema import PERSON_KINDS
+
+if TYPE_CHECKING:
+    from fleksmon.store import Batch
+
+PART_ROWS = 5_000_000
+"""A batch gets the fewest power-of-two parts that keeps each at or below this many rows
+(about 110 MB of a fleksjob-timer part in memory)."""
+
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "ly-forloeb": ("person", "start"),
+    "ly-maaneder": ("person", "maaned", "kommune_kode"),
+    "fleksjob-timer": ("person", "maaned", "kommune_kode"),
+    "ressourceforloeb": ("person", "maaned", "kommune_kode"),
+}
+"""The order of the rows within a part, per kind."""
+
+KEYS_FILE = "keys.parquet"
+
+
+def replace_keys(kind: str) -> list[str]:
+    """The columns whose values a newer batch of ``kind`` replaces as a whole."""
+    return ["kommune_kode"] if kind == "ly-forloeb" else ["kommune_kode", "maaned"]
+
+
+def part_count(rows: int, at_least: int = 1) -> int:
+    """The power of two of parts for a batch of ``rows`` rows (at least ``at_least``)."""
+    count = max(1, at_least)
+    while rows > count * PART_ROWS:
+        count *= 2
+    return count
+
+
+def part_name(index: int) -> str:
+    """The file name of part ``index`` in a batch folder."""
+    return f"part-{index:04d}.parquet"
+
+
+def bucket(count: int) -> pl.Expr:
+    """The part (``0..count-1``) a row's person belongs to."""
+    return (pl.col("person") % count).cast(pl.Int64)
+
+
+@dataclass
+class Staged:
+    """Person rows written as sorted parts in ``folder``, not yet committed."""
+
+    folder: Path
+    kind: str
+    parts: int
+    rows: int
+
+
+def write_parts(
+    frames: Iterator[tuple[int, pl.DataFrame]], kind: str, folder: Path, parts: int
+) -> Staged:
+    """Write already sorted part frames ``(index, frame)`` and the key file into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    keys = replace_keys(kind)
+    rows = 0
+    key_frames = []
+    written = set()
+    for index, frame in frames:
+        frame.write_parquet(folder / part_name(index), statistics=True)
+        written.add(index)
+        rows += frame.height
+        key_frames.append(frame.select(keys).unique())
+    empty = pl.DataFrame(schema=PERSON_KINDS[kind])
+    for index in set(range(parts)) - written:
+        empty.write_parquet(folder / part_name(index))
+    schema = {k: PERSON_KINDS[kind][k] for k in keys}
+    found = pl.concat(key_frames).unique() if key_frames else pl.DataFrame(schema=schema)
+    found.sort(keys).write_parquet(folder / KEYS_FILE)
+    return Staged(folder, kind, parts, rows)
+
+
+def stage_frame(frame: pl.DataFrame, kind: str, folder: Path, at_least: int = 1) -> Staged:
+    """Sort a whole person frame once and write it as parts into ``folder``."""
+    parts = part_count(frame.height, at_least)
+    ordered = frame.sort(SORT_KEYS[kind]).with_columns(bucket(parts).alias("_part"))
+    split = ordered.partition_by("_part", as_dict=True, maintain_order=True, include_key=False)
+    pieces = ((int(key[0]), part) for key, part in sorted(split.items()))
+    return write_parts(pieces, kind, folder, parts)
+
+
+def folder_hash(folder: Path) -> tuple[str, int]:
+    """SHA-256 over a batch folder's files (names and contents, in name order) and their
+    total size in bytes."""
+    digest = hashlib.sha256()
+    size = 0
+    for path in sorted(folder.iterdir()):
+        digest.update(path.name.encode())
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+    return digest.hexdigest(), size
+
+
+def remove(folder: Path) -> None:
+    """Remove a batch or staging folder (missing is fine)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _key_code(kind: str) -> pl.Expr:
+    """One integer per replace key, for fast membership filters."""
+    if kind == "ly-forloeb":
+        return pl.col("kommune_kode").cast(pl.Int64)
+    return pl.col("kommune_kode").cast(pl.Int64) * 1_000_000 + pl.col("maaned").cast(pl.Int64)
+
+
+@dataclass
+class _Source:
+    """One batch as read: its folder (or a legacy single file), part count, won keys."""
+
+    path: Path
+    parts: int
+    keep: pl.Series | None
+    """Key codes this batch still wins; ``None`` when it wins all of its keys."""
+
+
+def _legacy_person(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """A batch written as one file: pseudonyms as UInt64 (16 hex digits before they
+    were integers)."""
+    schema = frame.collect_schema()
+    if schema["person"] == pl.UInt64:
+        return frame
+    person = pl.col("person")
+    return frame.with_columns(
+        person.cast(pl.String).str.to_integer(base=16, dtype=pl.UInt64).alias("person")
+    )
+
+
+def batch_keys(root: Path, batch: Batch) -> pl.DataFrame:
+    """The distinct replace keys of one person-level batch."""
+    keys = replace_keys(batch.kind)
+    if batch.parts:
+        return pl.read_parquet(root / batch.file / KEYS_FILE)
+    return pl.scan_parquet(root / batch.file).select(keys).unique().collect()
+
+
+@dataclass
+class PersonData:
+    """The current person-level rows of one kind, readable one part at a time."""
+
+    kind: str
+    sources: list[_Source]
+    keys: pl.DataFrame
+    """The current replace keys (``kommune_kode``, and ``maaned`` for monthly kinds)."""
+    count: int
+    """Number of parts."""
+
+    def part(self, index: int) -> pl.LazyFrame:
+        """Every current row of the persons of part ``index``, sorted by :data:`SORT_KEYS`."""
+        order = list(SORT_KEYS[self.kind])
+        schema = PERSON_KINDS[self.kind]
+        frames: list[pl.LazyFrame] = []
+        for source in self.sources:
+            if source.parts == 0:
+                frame = _legacy_person(pl.scan_parquet(source.path))
+                frame = frame.filter(bucket(self.count) == index).sort(order)
+            else:
+                path = source.path / part_name(index % source.parts)
+                if not path.is_file():
+                    raise FleksmonError(
+                        f"the store is damaged: the batch file {path} is missing",
+                        "re-ingest the extract (that repairs it) and run 'fleksmon store --check'",
+                    )
+                frame = pl.scan_parquet(path)
+                if source.parts < self.count:
+                    frame = frame.filter(bucket(self.count) == index)
+            if source.keep is not None:
+                frame = frame.filter(_key_code(self.kind).is_in(source.keep.implode()))
+            frames.append(frame.select([pl.col(c).cast(t) for c, t in schema.items()]))
+        if not frames:
+            return pl.LazyFrame(schema=schema)
+        merged = frames[0]
+        for other in frames[1:]:
+            merged = merged.merge_sorted(other, key=order)
+        return merged
+
+    def parts(self) -> Iterator[pl.LazyFrame]:
+        """:meth:`part` for every part, in order."""
+        return (self.part(i) for i in range(self.count))
+
+    def scan(self) -> pl.LazyFrame:
+        """All current rows (part after part)."""
+        return pl.concat(list(self.parts()))
+
+    def months(self) -> tuple[int, int] | None:
+        """The first and last month of the current keys (monthly kinds), or ``None``."""
+        if "maaned" not in self.keys.columns or self.keys.height == 0:
+            return None
+        lo, hi = self.keys.select(lo=pl.col("maaned").min(), hi=pl.col("maaned").max()).row(0)
+        return int(lo), int(hi)
+
+    def kommuner(self) -> pl.LazyFrame:
+        """The kommune codes present (Int16)."""
+        return self.keys.lazy().select(pl.col("kommune_kode").cast(pl.Int16)).unique()
+
+
+def resolve(root: Path, batches: Sequence[Batch], kind: str) -> PersonData | None:
+    """The current rows of ``kind`` from its batches (oldest first), or ``None``."""
+    batches = [b for b in batches if b.kind == kind]
+    if not batches:
+        return None
+    keys = replace_keys(kind)
+    codes = [batch_keys(root, b).select(_key_code(kind).alias("_k")).to_series() for b in batches]
+    winner = (
+        pl.concat(
+            [
+                pl.DataFrame({"_k": c, "_b": pl.repeat(i, len(c), eager=True)})
+                for i, c in enumerate(codes)
+            ]
+        )
+        .group_by("_k")
+        .agg(pl.col("_b").max())
+    )
+    sources: list[_Source] = []
+    current: list[pl.DataFrame] = []
+    for i, (b, own) in enumerate(zip(batches, codes, strict=True)):
+        won = winner.filter(pl.col("_b") == i).get_column("_k")
+        if won.is_empty():
+            continue
+        keep = None if len(won) == own.n_unique() else won
+        sources.append(_Source(root / b.file, b.parts, keep))
+        current.append(batch_keys(root, b).filter(_key_code(kind).is_in(won.implode())))
+    count = max((s.parts for s in sources), default=1) or 1
+    schema = {k: PERSON_KINDS[kind][k] for k in keys}
+    found = pl.concat(current) if current else pl.DataFrame(schema=schema)
+    return PersonData(kind, sources, found, count)
