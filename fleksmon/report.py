@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from fleksmon import __version__, api, areas, sources, texts
+from fleksmon import __version__, api, areas, provenance, sources, texts
 from fleksmon.criteria import MEASURE_LABELS, Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import shares
@@ -93,9 +93,15 @@ class ReportData:
     """Everything a workbook shows: a section per criterion and where the data came from."""
 
     sections: list[Section]
-    batches: list[Batch] = field(default_factory=list)
+    used: list[provenance.Used] = field(default_factory=list)
+    replaced: list[Batch] = field(default_factory=list)
     store_root: str | None = None
     as_of: dt.datetime | None = None
+
+    @property
+    def batches(self) -> list[Batch]:
+        """The batches behind the figures, oldest first."""
+        return [u.batch for u in self.used]
 
     def provenance(self) -> list[str]:
         """Where the figures come from: the store, the as-of time, when and by what."""
@@ -175,15 +181,12 @@ def _top10_notes(kommuner_with_data: dict[str, int]) -> list[str]:
     """Say what the top-10 line is, and in which periods it is left out and why."""
     short = {label: n for label, n in kommuner_with_data.items() if n < 10}
     if not short:
-        return [f"{TOP10}: gennemsnit af de 10 bedste kommuners andel i perioden."]
-    most = max(short.values())
-    why = f"da kun {most} kommuner har data (der skal være mindst 10)"
+        return [texts.message("top10")]
+    count = max(short.values())
     if len(short) == len(kommuner_with_data):
-        return [f"{TOP10} er udeladt, {why}."]
-    return [
-        f"{TOP10}: gennemsnit af de 10 bedste kommuners andel i perioden.",
-        f"{TOP10} er udeladt for {', '.join(short)}, {why}.",
-    ]
+        return [texts.message("top10_left_out", where="", count=count)]
+    where = f" for {', '.join(short)}"
+    return [texts.message("top10"), texts.message("top10_left_out", where=where, count=count)]
 
 
 def _with_hele_landet(result: api.Result) -> api.Result:
@@ -195,8 +198,7 @@ def _with_hele_landet(result: api.Result) -> api.Result:
     try:
         land = api.compute(result.criterion, q.but(kommuner=[areas.HELE_LANDET]))
     except FleksmonError:
-        note = "Hele landet vises ikke: der er ikke data for alle kommuner i perioden."
-        return replace(result, notes=[*result.notes, note])
+        return replace(result, notes=[*result.notes, texts.message("land_no_data")])
     records = pl.concat([result.records, land.records], how="diagonal_relaxed")
     return replace(result, records=records)
 
@@ -216,7 +218,21 @@ def workbook_data(criteria_ids: Sequence[str], query: Query) -> ReportData:
     if query.frame is not None:
         return ReportData(sections, as_of=query.as_of)
     store = query.data_store()
-    return ReportData(sections, store.batches(query.as_of), str(store.root.resolve()), query.as_of)
+    used, replaced = provenance.behind(store, _needs(sections), query.as_of)
+    return ReportData(sections, used, replaced, str(store.root.resolve()), query.as_of)
+
+
+def _needs(sections: list[Section]) -> dict[str, list[str] | None]:
+    """What the sections read: the aggregate measures, or whole person-level kinds."""
+    needs: dict[str, list[str] | None] = {}
+    for section in sections:
+        crit = section.result.criterion
+        if section.result.source == "aggregate":
+            measures = needs.get("aggregate") or []
+            needs["aggregate"] = list(dict.fromkeys([*measures, *crit.measures]))
+        else:
+            needs.update(dict.fromkeys(sources.PERSON_KINDS_FOR.get(crit.id, ())))
+    return needs
 
 
 def noegletal(

@@ -56,6 +56,10 @@ MESSAGES: dict[str, str] = {
         "for at nå målsætningen"
     ),
     "top10": "Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i måneden.",
+    "top10_left_out": (
+        "Top-10 gns. er udeladt{where}, da kun {count} kommuner har data (der skal være mindst 10)."
+    ),
+    "land_no_data": "Hele landet vises ikke: der er ikke data for alle kommuner i perioden.",
     "noegletal_title": "Nøgletal: {statement}",
     "omitted_months": (
         "Af pladshensyn vises ikke: {months} (se --format csv eller et bredere vindue)."
@@ -76,6 +80,42 @@ LABELS: dict[str, str] = {
     "distance": "Afstand til målsætning",
 }
 """Column and header labels."""
+
+RECORD_LABELS: dict[str, str] = {
+    "kommune": "Område",
+    "kommune_kode": "Kommunekode",
+    "criterion": "Kriterie",
+    "period": "Periode",
+    "population": "Antal i alt",
+    "hits": "Heraf i målet",
+    "share_pct": "Andel",
+    "target_pct": "Mål",
+    "gap_pp": "%-point til mål",
+    "gap_persons": "Antal personer til mål",
+    "met": "Mål nået",
+    "baseline_pct": "Andel ved baseline",
+    "suppressed": "Diskretioneret",
+}
+"""Headers of the records' columns in the workbook's Data sheet (other counts: the
+measure's label)."""
+
+SOURCE_LABELS: dict[str, str] = {
+    "title": "Kilder",
+    "file": "Fil",
+    "kind": "Type",
+    "rows": "Rækker",
+    "sha256": "SHA-256",
+    "time": "Indlæst (UTC)",
+    "status": "Status",
+    "aggregate": "Udtræk af tal (aggregeret)",
+    "in_use": "Bruges",
+    "partly_replaced": "Delvis erstattet af nyere udtræk",
+    "replaced": ("Erstattet helt af nyere udtræk og ikke med i tallene: {names}."),
+    "none": "Tallene er givet direkte, ikke læst fra lageret.",
+    "yes": "Ja",
+    "no": "Nej",
+}
+"""Texts of the workbook's Kilder sheet and yes/no cells."""
 
 
 def message(key: str, **fields: object) -> str:

@@ -43,6 +43,32 @@ def workbook(k13_store: Store, tmp_path: Path) -> Any:
     return openpyxl.load_workbook(out)
 
 
+DATA_HEADERS = {
+    "kommune": "Område",
+    "kommune_kode": "Kommunekode",
+    "criterion": "Kriterie",
+    "period": "Periode",
+    "population": "Antal i alt",
+    "hits": "Heraf i målet",
+    "share_pct": "Andel",
+    "target_pct": "Mål",
+    "gap_pp": "%-point til\nmål",
+    "gap_persons": "Antal personer\ntil mål",
+    "met": "Mål nået",
+    "baseline_pct": "Andel ved\nbaseline",
+    "ledighedsydelse": "Ledighedsydelse,\nfuldtidspersoner",
+}
+
+
+def sheet_value(key: str, value: Any) -> Any:
+    """A record's value as the Data sheet holds it: shares as fractions, yes/no in Danish."""
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if key in ("share_pct", "target_pct", "baseline_pct") and value is not None:
+        return value / 100.0
+    return value
+
+
 def rows_by_area(ws: Any) -> dict[str, list[Any]]:
     """Area rows (from row 6 to the first empty row) keyed by the area name."""
     out: dict[str, list[Any]] = {}
@@ -154,17 +180,21 @@ def test_data_sheet_equals_the_library(workbook: Any, k13_store: Store) -> None:
     expected = pl.concat(
         [api.compute(c, store=k13_store).records for c in ("K1", "K3")], how="diagonal_relaxed"
     )
-    assert list(rows[0]) == expected.columns
+    assert list(rows[0]) == [DATA_HEADERS[c] for c in expected.columns]
     # Excel keeps 15 significant digits, so floats come back to that precision.
-    read = [{k: digits(v) for k, v in zip(rows[0], r, strict=True)} for r in rows[1:]]
-    assert read == [{k: digits(v) for k, v in rec.items()} for rec in expected.to_dicts()]
+    read = [[digits(v) for v in r] for r in rows[1:]]
+    assert read == [
+        [digits(sheet_value(k, v)) for k, v in rec.items()] for rec in expected.to_dicts()
+    ]
 
 
-def test_sources_sheet_and_formula_injection(workbook: Any, tmp_path: Path) -> None:
+def test_sources_sheet_lists_the_batches_and_never_a_formula(workbook: Any, tmp_path: Path) -> None:
     rows = list(workbook["Kilder"].iter_rows(values_only=True))
-    listed = {r[3]: r for r in rows[excel.FIRST_ROW :]}
+    head = rows.index(("Fil", "Type", "Rækker", "SHA-256", "Indlæst (UTC)", "Status"))
+    listed = {r[3]: r for r in rows[head + 1 :] if r[3]}
     assert set(listed) == {"k1", "k3hash"}
-    assert listed["k3hash"][:3] == (EVIL, "aggregate", 6)
+    assert listed["k3hash"][:3] == (EVIL, "Udtræk af tal (aggregeret)", 6)
+    assert listed["k3hash"][5] == "Bruges"
     cell = next(c for c in workbook["Kilder"]["A"] if c.value == EVIL)
     assert cell.data_type == "s" and cell.quotePrefix
     with zipfile.ZipFile(tmp_path / "report.xlsx") as z:

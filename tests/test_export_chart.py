@@ -108,7 +108,7 @@ def test_chart_xml_says_no_smoothing(tmp_path: Path) -> None:
 
 def test_top10_note_says_what_it_is(national: Any) -> None:
     notes = [v for v in column_a(national["K1"]) if isinstance(v, str) and "Top-10" in v]
-    assert notes == ["Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i perioden."]
+    assert notes == ["Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i måneden."]
 
 
 def test_top10_left_out_with_fewer_than_ten_kommuner(k1_store: Store, tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_top10_left_out_only_in_short_months() -> None:
     section = report.workbook_data(["K1"], Query(frame=frame, kommuner=["Viborg"])).sections[0]
     assert section.chart[report.TOP10].to_list()[:2] == [None, None]
     assert section.chart_notes == [
-        "Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i perioden.",
+        "Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i måneden.",
         "Top-10 gns. er udeladt for Jul. 2019, Aug. 2019, da kun 9 kommuner har data "
         "(der skal være mindst 10).",
     ]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.chart import LineChart, Reference, Series
@@ -43,6 +44,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.page import PageMargins
 
+from fleksmon import texts
+from fleksmon.criteria import MEASURE_LABELS
 from fleksmon.errors import FleksmonError
 from fleksmon.pseudonym import mask_cpr
 from fleksmon.render import chart
@@ -220,7 +223,13 @@ def _header_block(t: _Target, section: Section, widths: list[float]) -> None:
         t.ws.column_dimensions[get_column_letter(col)].width = size
 
 
-def _print_setup(ws: Any, header: str, period: str) -> None:
+def _print_setup(
+    ws: Any,
+    header: str,
+    period: str,
+    titles: str = f"{GROUP_ROW}:{HEAD_ROW}",
+    freeze: str | None = f"B{FIRST_ROW}",
+) -> None:
     """Landscape A4, one page wide, header rows repeated, panes frozen below them,
     a page header with the title and period and a footer with the page number."""
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
@@ -230,8 +239,8 @@ def _print_setup(ws: Any, header: str, period: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.8, bottom=0.8, header=0.3, footer=0.3)
-    ws.print_title_rows = f"{GROUP_ROW}:{HEAD_ROW}"
-    ws.freeze_panes = f"B{FIRST_ROW}"
+    ws.print_title_rows = titles
+    ws.freeze_panes = freeze
     ws.sheet_view.showGridLines = False
     ws.oddHeader.left.text = _hf(header)
     ws.oddHeader.right.text = _hf(period)
@@ -331,30 +340,103 @@ def _line_chart(
     return plot
 
 
+SHARE_KEYS = ("share_pct", "target_pct", "baseline_pct")
+
+
+def _record_labels(data: ReportData) -> dict[str, str]:
+    """Danish headers for the records' columns: fixed ones, then each count's measure label."""
+    labels = dict(texts.RECORD_LABELS)
+    for section in data.sections:
+        for name, measure in section.result.criterion.counts:
+            labels.setdefault(name, MEASURE_LABELS.get(measure, name))
+    return labels
+
+
+def _record_format(name: str, values: pl.Series) -> tuple[str | None, bool]:
+    """A records column's number format, and whether it holds percents (divided by 100)."""
+    if name in SHARE_KEYS:
+        return "0.0%", True
+    if name == "gap_pp":
+        return "0.0", False
+    if values.dtype.is_integer():
+        return COUNT, False
+    if values.dtype.is_float():
+        present = values.drop_nulls()
+        whole = bool((present == present.round(0)).all())
+        return (COUNT if whole else "#,##0.0#"), False
+    return None, False
+
+
 def _data_sheet(t: _Target, data: ReportData) -> None:
+    """Every record behind the figures, one per row, with Danish headers and formats."""
     records = data.records
+    labels = _record_labels(data)
+    yes, no = texts.SOURCE_LABELS["yes"], texts.SOURCE_LABELS["no"]
+    widths = []
     for col, name in enumerate(records.columns, start=1):
-        t.put(1, col, name, font=BOLD)
-    for row, values in enumerate(records.iter_rows(), start=2):
-        for col, value in enumerate(values, start=1):
-            t.put(row, col, value)
+        head = _wrap(labels.get(name, name))
+        t.put(1, col, head, font=BOLD, alignment=HEAD, border=UNDER)
+        series = records[name]
+        fmt, percent = _record_format(name, series)
+        shown = [len(_wrap(head).split("\n")[0]) + 2]
+        for row, value in enumerate(series.to_list(), start=2):
+            if isinstance(value, bool):
+                value = yes if value else no
+            elif percent and value is not None:
+                value = value / 100.0
+            t.put(row, col, value, fmt)
+            shown.append(len(_shown(value, PCT if percent else fmt)) + 2)
+        widths.append(max(max(shown), max(len(x) for x in head.split("\n")) * 1.15 + 2))
+    if t.keep:
+        return
+    last = get_column_letter(max(len(records.columns), 1))
+    t.ws.auto_filter.ref = f"A1:{last}{records.height + 1}"
+    t.ws.row_dimensions[1].height = _height(
+        max(_wrap(labels.get(n, n)).count("\n") + 1 for n in records.columns)
+    )
+    for col, size in enumerate(widths, start=1):
+        t.ws.column_dimensions[get_column_letter(col)].width = round(size, 1)
+    _print_setup(t.ws, "Data", "", titles="1:1", freeze="B2")
 
 
 def _sources_sheet(t: _Target, data: ReportData) -> None:
-    t.put(1, 1, "Kilder", font=BOLD)
-    for row, text in enumerate(data.provenance(), start=2):
+    """Where the figures come from: the store and time, then each batch behind them."""
+    words = texts.SOURCE_LABELS
+    t.put(1, 1, words["title"], font=TITLE)
+    lines = data.provenance()
+    for row, text in enumerate(lines, start=2):
         t.put(row, 1, text)
-    for col, text in enumerate(("Fil", "Type", "Rækker", "SHA-256", "Indlæst (UTC)"), start=1):
-        t.put(FIRST_ROW, col, text, font=BOLD)
-    for row, batch in enumerate(data.batches, start=FIRST_ROW + 1):
+    head = len(lines) + 3
+    columns = ("file", "kind", "rows", "sha256", "time", "status")
+    for col, key in enumerate(columns, start=1):
+        t.put(head, col, words[key], font=BOLD, border=UNDER)
+    row = head
+    for row, used in enumerate(data.used, start=head + 1):
+        batch = used.batch
         when = batch.time.astimezone(dt.UTC).replace(tzinfo=None)
-        cells = [(mask_cpr(batch.source), None), (batch.kind, None), (batch.rows, COUNT)]
-        cells += [(batch.sha256, None), (when, "yyyy-mm-dd hh:mm:ss")]
+        status = words["partly_replaced" if used.partly_replaced else "in_use"]
+        cells = [
+            (mask_cpr(batch.source), None),
+            (words.get(batch.kind, batch.kind), None),
+            (batch.rows, COUNT),
+            (batch.sha256, None),
+            (when, "yyyy-mm-dd hh:mm:ss"),
+            (status, None),
+        ]
         for col, (value, fmt) in enumerate(cells, start=1):
             t.put(row, col, value, fmt)
+    if data.store_root is None:
+        t.put(row + 2, 1, words["none"])
+    if data.replaced:
+        names = ", ".join(
+            f"{mask_cpr(b.source)} ({b.time.astimezone(dt.UTC):%Y-%m-%d %H:%M})"
+            for b in data.replaced
+        )
+        t.put(row + 2, 1, words["replaced"].format(names=names))
     if not t.keep:
-        for letter, size in zip("ABCDE", (40, 14, 10, 66, 20), strict=True):
+        for letter, size in zip("ABCDEF", (40, 26, 10, 66, 20, 32), strict=True):
             t.ws.column_dimensions[letter].width = size
+        _print_setup(t.ws, words["title"], "", titles=f"{head}:{head}", freeze=None)
 
 
 def _clear(ws: Any, from_row: int) -> None:
