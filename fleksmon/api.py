@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +24,8 @@ import polars as pl
 from fleksmon import areas, sources, texts
 from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
-from fleksmon.measures import shares
-from fleksmon.periods import Period, month_code, month_date, month_human
+from fleksmon.measures import pace, shares
+from fleksmon.periods import Period, month_code, month_date, month_human, parse_period
 from fleksmon.query import Query, Selection, make_query
 from fleksmon.store import Store
 
@@ -271,6 +271,63 @@ def gap(
     Takes the selection as :func:`compute` does.
     """
     return compute(criterion, query, latest_only=True, **selection)
+
+
+def months_to_target(result: Result, by: Period | str) -> Result:
+    """A :func:`gap` result with, per area, what it takes to reach the target by ``by``.
+
+    ``by`` is the deadline month *D* (a quarter or year counts as its last month);
+    it must lie after the result's latest month *M*. Adds ``by_period``,
+    ``months_left`` (*k*), ``per_month`` (``ceil(g / k)``, ``g`` the persons still
+    missing, 0 when met), ``pace_from`` (the period six months before *M*),
+    ``pace_pp_per_month`` (the share's average monthly change since then),
+    ``reached_at`` and ``pace_status`` (see :mod:`fleksmon.measures.pace`).
+    A whole-period criterion (R1/R2) has no pace.
+    """
+    deadline = (by if isinstance(by, Period) else parse_period(by)).end
+    crit, latest = result.criterion, result.periods[-1].end
+    if deadline <= latest:
+        raise FleksmonError(
+            f"the deadline {month_code(deadline)} is not after the latest month "
+            f"{month_code(latest)}",
+            f"give --by a month after {month_code(latest)}",
+        )
+    earlier_code = _period_of(crit, latest - pace.PACE_MONTHS, None).code()
+    earlier: pl.DataFrame | None = None
+    if crit.window != 0:
+        span = compute(crit, result.query.but(period=Period(latest - pace.PACE_MONTHS, latest)))
+        earlier = span.records.filter(pl.col("period") == earlier_code)
+    records = pace.months_to_target(
+        result.records,
+        earlier,
+        target_pct=crit.target_pct,
+        direction=crit.direction,
+        latest=latest,
+        by=deadline,
+        earlier_period=earlier_code,
+    )
+    notes = [*result.notes, *_pace_notes(crit, records, latest, deadline)]
+    return replace(result, records=records, notes=notes)
+
+
+def _pace_notes(crit: Criterion, records: pl.DataFrame, latest: int, deadline: int) -> list[str]:
+    """What the months-to-target columns mean, and which areas have no pace and why."""
+    start = month_human(latest - pace.PACE_MONTHS)
+    notes = [
+        texts.message(
+            "per_month",
+            months=deadline - latest,
+            latest=month_human(latest),
+            deadline=month_human(deadline),
+        )
+    ]
+    if crit.window == 0:
+        return [*notes, texts.message("no_pace_whole", crit=crit.id)]
+    notes.append(texts.message("pace", start=start, latest=month_human(latest)))
+    without = records.filter(pl.col("pace_status") == pace.NO_PACE)["kommune"].to_list()
+    if without:
+        notes.append(texts.message("no_pace", areas=texts.name_list(without), start=start))
+    return notes
 
 
 def results(criteria_ids: Sequence[str], query: Query, *, latest_only: bool) -> list[Result]:

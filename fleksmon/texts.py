@@ -61,6 +61,17 @@ MESSAGES: dict[str, str] = {
     ),
     "land_no_data": "Hele landet vises ikke: der er ikke data for alle kommuner i perioden.",
     "noegletal_title": "Nøgletal: {statement}",
+    "to_target_title": "{title}\n{period}; målet skal nås i {deadline} (om {months} måneder)",
+    "per_month": (
+        "Personer pr. måned: de manglende personer fordelt på de {months} måneder fra "
+        "{latest} til {deadline} ved den nuværende målgruppe, rundet op."
+    ),
+    "pace": (
+        "Tempo: den gennemsnitlige ændring i andelen pr. måned fra {start} til {latest}; "
+        "nås ved nuværende tempo er den måned, andelen når målet, hvis tempoet holder."
+    ),
+    "no_pace": "Intet tempo for {areas}: der er ingen andel i {start}.",
+    "no_pace_whole": "{crit} opgøres for hele perioden og har derfor intet tempo.",
     "omitted_months": (
         "Af pladshensyn vises ikke: {months} (se --format csv eller et bredere vindue)."
     ),
@@ -194,6 +205,11 @@ def span(periods: Sequence[Period]) -> str:
     if len(periods) == 1:
         return periods[0].human()
     return f"{periods[0].human()} – {periods[-1].human()}"
+
+
+def name_list(names: Sequence[str]) -> str:
+    """Names for a note: ``Viborg``, ``Viborg og Thisted``, ``Faxe, Viborg og Thisted``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
 
 
 def month_list(periods: Sequence[Period]) -> str:

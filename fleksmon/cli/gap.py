@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from fleksmon.cli.options import (
+    SELECT,
     AsOfOpt,
     BomOpt,
     CriterionOpt,
@@ -32,6 +33,15 @@ def gap(
     as_of: AsOfOpt = None,
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Deadline month (2020M12): add persons a month to reach the target by then, "
+            "and when the pace of the last six months reaches it.",
+            rich_help_panel=SELECT,
+        ),
+    ] = None,
     fail_on_gap: Annotated[
         bool, typer.Option("--fail-on-gap", help="Exit with code 1 when a target is not met.")
     ] = False,
@@ -40,13 +50,17 @@ def gap(
 
     Uses the latest month with data, or the last month of --period; ✓ where met.
     --fail-on-gap exits with code 1 when a target is missed (for scripts).
+    --by adds months to target: persons a month (persons still missing over the
+    months to the deadline, rounded up) and, at the pace of the last six months,
+    the month the target is reached ("ikke i dette tempo" when the share is not
+    moving toward it).
 
-    Example: fleksmon gap --criterion 3 --kommune Viborg --format csv
+    Example: fleksmon gap --criterion 1 --kommune Viborg --by 2020M12 --format csv
     """
     from fleksmon import api
     from fleksmon.cli.common import make_query
     from fleksmon.cli.output import emit
-    from fleksmon.render.table import gap_table
+    from fleksmon.render.table import gap_table, target_table
 
     query = make_query(
         kommune=kommune,
@@ -57,6 +71,8 @@ def gap(
         targets=targets,
     )
     results = api.results(api.criteria_ids(query, criterion), query, latest_only=True)
-    emit(results, fmt, output, bom=bom, table=gap_table)
+    if by is not None:
+        results = [api.months_to_target(r, by) for r in results]
+    emit(results, fmt, output, bom=bom, table=gap_table if by is None else target_table)
     if fail_on_gap and any(r.records["met"].eq(False).any() for r in results):
         raise typer.Exit(1)

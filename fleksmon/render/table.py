@@ -13,7 +13,7 @@ from rich.table import Table
 
 from fleksmon import areas, texts
 from fleksmon.numbers import format_int, format_number
-from fleksmon.periods import Period
+from fleksmon.periods import Period, parse_period
 from fleksmon.report import count_labels, gap_persons_label
 
 if TYPE_CHECKING:
@@ -172,4 +172,66 @@ def noegletal_table(result: Result, series: pl.DataFrame) -> Table:
     value = {(r["period"], r["omraade"]): r["share_pct"] for r in series.to_dicts()}
     for code, label in labels.items():
         table.add_row(label, *[pct(value.get((code, a)), 1) for a in areas_shown])
+    return table
+
+
+PACE_LABELS = {
+    "per_month": "Personer pr. måned",
+    "pace": "Tempo, %-point pr. måned",
+    "reached": "Nås ved nuværende tempo",
+    "not_at_pace": "ikke i dette tempo",
+}
+
+
+def _reached_cell(row: dict[str, Any]) -> str:
+    status = row.get("pace_status")
+    if status == "met":
+        return MET
+    if status == "not_at_pace":
+        return PACE_LABELS["not_at_pace"]
+    if status == "reaches":
+        return parse_period(row["reached_at"]).human()
+    return NONE
+
+
+def target_table(result: Result) -> Table:
+    """The gap with months to target (``gap --by``): persons a month to reach the target
+    by the deadline, the pace of the last six months and when it reaches the target.
+
+    The target is in the title; the %-point gap and the counts are left to ``gap``
+    without ``--by`` and to the data output, so that the table fits 80 columns."""
+    crit = result.criterion
+    first = result.records.row(0, named=True)
+    deadline = parse_period(first["by_period"]).human()
+    title = texts.message(
+        "to_target_title",
+        title=texts.title(crit),
+        period=result.periods[-1].human(),
+        deadline=deadline,
+        months=first["months_left"],
+    )
+    table = Table(title=title, title_justify="left")
+    table.add_column(texts.LABELS["area"], no_wrap=True)
+    for name in (
+        texts.LABELS["share"],
+        gap_persons_label(crit),
+        PACE_LABELS["per_month"],
+        PACE_LABELS["pace"],
+        PACE_LABELS["reached"],
+    ):
+        table.add_column(name, justify="right", overflow="fold")
+
+    def make(row: dict[str, Any]) -> list[str]:
+        per_month = row.get("per_month")
+        pace = row.get("pace_pp_per_month")
+        return [
+            row["kommune"],
+            pct(row["share_pct"], 1),
+            _gap_cells(row)[1],
+            MET if row.get("met") else count(per_month),
+            NONE if pace is None else format_number(pace, 1),
+            _reached_cell(row),
+        ]
+
+    _add_rows(table, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
     return table
