@@ -300,7 +300,6 @@ def months_to_target(result: Result, by: Period | str) -> Result:
     records = pace.months_to_target(
         result.records,
         earlier,
-        target_pct=crit.target_pct,
         direction=crit.direction,
         latest=latest,
         by=deadline,

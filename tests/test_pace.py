@@ -148,10 +148,17 @@ def test_pace_cases(
 ) -> None:
     met = None if share is None else False
     records = pl.DataFrame(
-        {"kommune": ["A"], "share_pct": [share], "met": [met], "gap_persons": [10]},
+        {
+            "kommune": ["A"],
+            "share_pct": [share],
+            "target_pct": [target],
+            "met": [met],
+            "gap_persons": [10],
+        },
         schema={
             "kommune": pl.String,
             "share_pct": pl.Float64,
+            "target_pct": pl.Float64,
             "met": pl.Boolean,
             "gap_persons": pl.Int64,
         },
@@ -163,7 +170,6 @@ def test_pace_cases(
     row = pace.months_to_target(
         records,
         before,
-        target_pct=target,
         direction=direction,
         latest=M,
         by=M + 3,
@@ -271,3 +277,13 @@ def test_cli_bad_deadline(cli: Run, pace_store: Store, args: list[str], line: st
     result = cli("gap", "-c", "1", "-s", str(pace_store.root), *args)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", line)
     assert pace_store.batches() == before
+
+
+def test_own_kommune_target_is_the_one_reached(cli: Run, pace_store: Store) -> None:
+    k1 = replace(CRITERIA["K1"], kommune_targets=(("Ballerup", 92.0),))
+    got = _by_area(api.months_to_target(api.gap(k1, store=pace_store), "2020M07").records)
+    ballerup = got["Ballerup"]
+    # g = 920 − 893 = 27, ceil(27/10) = 3; (92 − 89,3)/0,7167 = 3,77 → 4 months → Jan. 2020
+    assert (ballerup["gap_persons"], ballerup["per_month"]) == (27, 3)
+    assert ballerup["reached_at"] == "2020M01"
+    assert got["Albertslund"]["reached_at"] == "2020M03"

@@ -9,10 +9,10 @@ monthly change of the share from *M−6* to *M*, ``(share_M − share_{M−6}) /
 lower is better), the target is reached in month ``M + ceil((t − share_M) / pace)``.
 
 >>> import polars as pl
->>> records = pl.DataFrame({"kommune": ["Viborg"], "share_pct": [88.0], "met": [False],
-...                         "gap_persons": [49]})
+>>> records = pl.DataFrame({"kommune": ["Viborg"], "share_pct": [88.0], "target_pct": [90.0],
+...                         "met": [False], "gap_persons": [49]})
 >>> earlier = pl.DataFrame({"kommune": ["Viborg"], "share_pct": [85.0]})
->>> row = months_to_target(records, earlier, target_pct=90.0, direction="higher",
+>>> row = months_to_target(records, earlier, direction="higher",
 ...                        latest=2019 * 12 + 8, by=2020 * 12 + 11).row(0, named=True)
 >>> row["months_left"], row["per_month"], row["pace_pp_per_month"], row["reached_at"]
 (15, 4, 0.5, '2020M01')
@@ -60,14 +60,13 @@ def months_to_target(
     records: pl.DataFrame | pl.LazyFrame,
     earlier: pl.DataFrame | pl.LazyFrame | None,
     *,
-    target_pct: float,
     direction: str,
     latest: int,
     by: int,
     earlier_period: str | None = None,
 ) -> pl.DataFrame:
-    """``records`` (``kommune``, ``share_pct``, ``met``, ``gap_persons`` at month ``latest``)
-    with the months-to-target columns (:data:`COLUMNS`) added.
+    """``records`` (``kommune``, ``share_pct``, ``target_pct``, ``met``, ``gap_persons`` at
+    month ``latest``) with the months-to-target columns (:data:`COLUMNS`) added.
 
     ``earlier`` holds each area's ``share_pct`` at ``latest − 6`` (``None``: no pace
     for any area, e.g. a whole-period criterion); ``by`` is the deadline's month
@@ -89,7 +88,7 @@ def months_to_target(
     pace = (share - pl.col("_earlier")) / PACE_MONTHS
     toward = pace < 0 if direction == "lower" else pace > 0
     moving = pl.when(toward).then(pace)
-    steps = ((target_pct - share) / moving - _TOLERANCE).ceil().cast(pl.Int64)
+    steps = ((pl.col("target_pct") - share) / moving - _TOLERANCE).ceil().cast(pl.Int64)
     status = (
         pl.when(share.is_null())
         .then(None)

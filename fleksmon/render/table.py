@@ -198,8 +198,9 @@ def target_table(result: Result) -> Table:
     """The gap with months to target (``gap --by``): persons a month to reach the target
     by the deadline, the pace of the last six months and when it reaches the target.
 
-    The target is in the title; the %-point gap and the counts are left to ``gap``
-    without ``--by`` and to the data output, so that the table fits 80 columns."""
+    The target is in the title (a ``Mål`` column only where kommuner have targets of
+    their own); the %-point gap and the counts are left to ``gap`` without ``--by``
+    and to the data output, so that the table fits 80 columns."""
     crit = result.criterion
     first = result.records.row(0, named=True)
     deadline = parse_period(first["by_period"]).human()
@@ -210,10 +211,12 @@ def target_table(result: Result) -> Table:
         deadline=deadline,
         months=first["months_left"],
     )
+    own_targets = set(result.records["target_pct"].to_list()) != {crit.target_pct}
     table = Table(title=title, title_justify="left")
     table.add_column(texts.LABELS["area"], no_wrap=True)
     for name in (
         texts.LABELS["share"],
+        *([texts.LABELS["target"]] if own_targets else []),
         gap_persons_label(crit),
         PACE_LABELS["per_month"],
         PACE_LABELS["pace"],
@@ -227,6 +230,7 @@ def target_table(result: Result) -> Table:
         return [
             row["kommune"],
             pct(row["share_pct"], 1),
+            *([target(row["target_pct"])] if own_targets else []),
             _gap_cells(row)[1],
             MET if row.get("met") else count(per_month),
             NONE if pace is None else format_number(pace, 1),
