@@ -10,7 +10,6 @@ from typing import Any
 import openpyxl
 import polars as pl
 import pytest
-from openpyxl.styles import Font, PatternFill
 
 from fleksmon import api, areas, report
 from fleksmon.query import Query
@@ -221,30 +220,6 @@ def test_chart_against_hele_landet_and_top10(workbook: Any) -> None:
     top = sum(sorted((i % 40 for i in range(98)), reverse=True)[:10]) / 10
     assert chart.row(1) == pytest.approx(("Sep. 2019", viborg, land, top))
     assert data.batches == []
-
-
-def test_template_keeps_styles_and_fills_values(k13_store: Store, tmp_path: Path) -> None:
-    template, out = tmp_path / "skabelon.xlsx", tmp_path / "udfyldt.xlsx"
-    wb = openpyxl.Workbook()
-    wb.active.title = "Forside"
-    ws = wb.create_sheet("K1")
-    ws["A5"] = "Kommune"
-    ws["C6"].fill = PatternFill("solid", fgColor="FFFF00")
-    ws["C6"].font = Font(name="Georgia", italic=True)
-    ws["C6"].number_format = "0.0%"
-    ws["A30"] = "gammel værdi"
-    wb.save(template)
-    data = report.workbook_data(["K1"], Query(store=k13_store, kommuner=["Gentofte"]))
-    assert excel.write_workbook(data, out, template) == ["K1", "Data", "Kilder"]
-    filled = openpyxl.load_workbook(out)
-    assert filled.sheetnames == ["Forside", "K1", "Data", "Kilder"]
-    ws = filled["K1"]
-    assert ws["A5"].value == "Kommune" and ws["B5"].value == "Andel\nSep. 2018"
-    assert ws["A6"].value == "Gentofte" and ws["C6"].value == pytest.approx(0.8930957683741649)
-    assert ws["C6"].fill.fgColor.rgb == "00FFFF00"
-    assert ws["C6"].font.name == "Georgia" and ws["C6"].font.italic
-    assert ws["C6"].number_format == "0.0%"
-    assert ws["A30"].value is None
 
 
 def test_cli_writes_and_says_so(cli: Run, k13_store: Store, tmp_path: Path) -> None:

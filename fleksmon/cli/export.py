@@ -24,7 +24,7 @@ TemplateOpt = Annotated[
     typer.Option(
         "--template",
         "-t",
-        help="Fill this styled workbook (.xlsx) instead of a blank one.",
+        help="Fill this workbook (.xlsx) by its headers and kommune names.",
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -48,12 +48,15 @@ def export(
     top-10 average), a "Data" sheet with every record and a "Kilder" sheet with
     the ingested files and their SHA-256.
 
-    --template fills a copy of your workbook: a sheet named by the criterion id
-    (K1, …; also "Data", "Kilder") gets values in the same cells as a fresh
-    sheet (statement A1, period A2, headers rows 4–5, areas from row 6, notes
-    below); its own non-empty cells in rows 1–5 are kept, rows from 6 are cleared
-    first, and every cell keeps its font, fill, border and number format (unless
-    General). Sheets it lacks are added.
+    Sheets print as they are: landscape, one page wide, header rows repeated.
+
+    --template fills a copy of your workbook by meaning: in a sheet named by the
+    criterion id (K1, …) the columns are found by their header text ("Andel
+    <måned>", "%-point", "Antal personer", the count labels; the baseline under
+    "Baseline") or by defined names such as K1_gap_pp, and the rows by kommune
+    name. Formulas, styles and own number formats are kept; month headers are
+    updated; a column fleksmon cannot place is refused. "Data" and "Kilder" are
+    refilled; sheets it lacks are added.
 
     Example: fleksmon export report.xlsx --criterion 1 --criterion 3 --kommune Viborg
     """

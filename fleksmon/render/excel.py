@@ -1,22 +1,23 @@
-"""Excel workbooks that read like STAR's report tables.
+"""Excel workbooks that read like STAR's report tables and print as they are.
 
-One sheet per criterion (named by its id): the statement in A1, the period
-line in A2, the header rows "Baseline / Status for … / Afstand til målsætning"
-in rows 4–5, one row per area from row 6 (sorted by the latest share, Hele
-landet last), the ``*Antallet er udregnet ved:``, ``Anm.:`` and ``Kilde:``
-lines below, then the chart's data and a native line chart. Numbers are
-numbers: shares as fractions shown ``0%``, counts ``#,##0``, %-point ``0``.
-A "Data" sheet holds every record and a "Kilder" sheet the ingested files.
+One sheet per criterion (named by its id): the statement in row 1, the period
+line in row 2, the header rows "Baseline / Status for … / Afstand til
+målsætning" in rows 4–5 (repeated on every printed page, panes frozen below
+them), one row per area from row 6 (best share first, Hele landet last and
+set apart), the ``*Antallet er udregnet ved:``, ``Anm.:`` and ``Kilde:`` lines,
+then the chart (straight lines, the target as "Mål"), its notes and the
+figures it draws. Cells hold exact values; formats show the report's whole
+percents (``0%``), counts (``#,##0``) and whole %-points (``0``). Sheets print
+landscape, one page wide, with the criterion and page number in the margins.
+A "Data" sheet holds every record under Danish headers and a "Kilder" sheet
+the batches behind the figures.
 
 Text from users (names, paths, notes) is always stored as a string, with a
 quote prefix where it starts like a formula, so Excel never runs it.
 
-A template is filled like this: its sheet named by the criterion id (or
-"Data", "Kilder") gets the same cells a fresh sheet would, values only. Its
-non-empty cells in rows 1–5 (own title and headers) are kept; values from
-row 6 down are cleared first. Cells keep their font, fill, border, alignment
-and number format (unless General). Nothing is merged; no chart is added
-where the sheet has one. Sheets it lacks are added in fleksmon's layout.
+With a template, a sheet named by the criterion id is filled by meaning (see
+:mod:`fleksmon.render.template`); its "Data" and "Kilder" sheets are refilled
+keeping their cells' styles; sheets it lacks are added in fleksmon's layout.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 
 import polars as pl
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.data_source import AxDataSource, StrRef
@@ -49,17 +50,17 @@ from fleksmon.criteria import MEASURE_LABELS
 from fleksmon.errors import FleksmonError
 from fleksmon.pseudonym import mask_cpr
 from fleksmon.render import chart
+from fleksmon.render import template as filler
+from fleksmon.render.cells import COUNT, PCT, PP, Cell, row_values, set_value
 from fleksmon.render.table import MET, NONE, area_rank, area_rows, count, pct
 from fleksmon.report import ReportData, Section
 
-PCT, COUNT, PP = "0%", "#,##0", "0"
 GROUP_ROW, HEAD_ROW, FIRST_ROW = 4, 5, 6
 HEADER_WIDTH = 14
 """Header texts are wrapped at this many characters (words kept whole)."""
 CHART_ROWS = 18
 """Rows (of 15 points) the chart covers below the table; its height is half as many cm."""
 EMU_PER_POINT = 12700
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FONT = "Calibri"
 BOLD = Font(name=FONT, size=11, bold=True)
 TITLE = Font(name=FONT, size=13, bold=True)
@@ -94,49 +95,12 @@ class _Target:
                 setattr(cell, name, val)
 
 
-def set_value(cell: Any, value: Any) -> None:
-    """Set a cell's value; text is always a string, never a formula."""
-    if not isinstance(value, str):
-        cell.value = value
-        return
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.data_type = "s"
-    if value.startswith(FORMULA_START):
-        cell.quotePrefix = True
-
-
-def _share(value: float | None) -> tuple[Any, str | None]:
-    return (NONE, None) if value is None else (value / 100.0, PCT)
-
-
-def _count(value: float | None) -> tuple[Any, str | None]:
-    return (NONE, None) if value is None else (value, COUNT)
-
-
-def _gap(row: dict[str, Any]) -> list[tuple[Any, str | None]]:
-    if row.get("met"):
-        return [(MET, None), (MET, None)]
-    if row.get("gap_pp") is None:
-        return [(NONE, None), (NONE, None)]
-    return [(row["gap_pp"], PP), (row["gap_persons"], COUNT)]
-
-
 def _table_rows(section: Section) -> list[dict[str, Any]]:
     return area_rows(section.result)
 
 
-def _row_cells(section: Section, row: dict[str, Any]) -> list[tuple[Any, str | None]]:
-    result = section.result
-    extras = [name for name, _ in result.criterion.extras]
-    return [
-        (row["kommune"], None),
-        _share(row.get("baseline_pct")),
-        *[_share(row["series"].get(p.code())) for p in result.periods],
-        _count(row.get("population")),
-        _count(row.get("hits")),
-        *[_count(row.get(name)) for name in extras],
-        *_gap(row),
-    ]
+def _row_cells(section: Section, row: dict[str, Any]) -> list[Cell]:
+    return list(row_values(section, row).values())
 
 
 def _wrap(text: str, width: int = HEADER_WIDTH) -> str:
@@ -186,8 +150,6 @@ def _wide_text(t: _Target, row: int, text: str, last_col: int, width: float, **s
     font = style.get("font")
     size = float(font.size) if font is not None and font.size else 11.0
     t.put(row, 1, text, alignment=WRAP, **style)
-    if t.keep:
-        return
     if last_col > 1:
         t.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
     t.ws.row_dimensions[row].height = _height(_lines(text, width, size), size)
@@ -209,14 +171,12 @@ def _header_block(t: _Target, section: Section, widths: list[float]) -> None:
         t.put(GROUP_ROW, first, text, font=BOLD, alignment=GROUP, border=UNDER)
         span = sum(widths[first - 1 : end])
         group_lines = max(group_lines, _lines(text, span))
-        if not t.keep and end > first:
+        if end > first:
             t.ws.merge_cells(
                 start_row=GROUP_ROW, start_column=first, end_row=GROUP_ROW, end_column=end
             )
     for col, text in enumerate(heads, start=1):
         t.put(HEAD_ROW, col, text, font=BOLD, alignment=HEAD, border=UNDER)
-    if t.keep:
-        return
     t.ws.row_dimensions[GROUP_ROW].height = _height(group_lines)
     t.ws.row_dimensions[HEAD_ROW].height = _height(max(h.count("\n") + 1 for h in heads))
     for col, size in enumerate(widths, start=1):
@@ -254,8 +214,7 @@ def _hf(text: str) -> str:
 
 
 def _criterion_sheet(t: _Target, section: Section) -> None:
-    if t.keep:
-        _clear(t.ws, FIRST_ROW)
+    """A fresh sheet with the criterion's report table, notes, chart and its figures."""
     table = [_row_cells(section, area) for area in _table_rows(section)]
     widths = _widths(table, [_wrap(h) for h in section.headers()])
     _header_block(t, section, widths)
@@ -270,9 +229,8 @@ def _criterion_sheet(t: _Target, section: Section) -> None:
     for line in section.notes():
         _wide_text(t, row, line, len(widths), sum(widths))
         row += 1
-    if not t.keep:
-        crit = section.result.criterion
-        _print_setup(t.ws, f"{crit.id}: {crit.name}", section.period_line())
+    crit = section.result.criterion
+    _print_setup(t.ws, f"{crit.id}: {crit.name}", section.period_line())
     _chart(t, section, row + 1, widths)
 
 
@@ -295,8 +253,6 @@ def _chart(t: _Target, section: Section, row: int, widths: list[float]) -> None:
             t.put(offset, col, NONE if value is None else value, PCT)
     for offset, label in enumerate(labels, start=data_row + 2):
         t.put(offset, 1, label)
-    if t.keep and t.ws._charts:
-        return
     t.ws.add_chart(_line_chart(t.ws, section, drawn, data_row + 1, sum(widths)), f"A{row}")
 
 
@@ -509,8 +465,12 @@ def write_workbook(data: ReportData, output: Path, template: Path | None = None)
     names = []
     for section in data.sections:
         cid = section.result.criterion.id
-        name = cid if cid in wb.sheetnames else _sheet_name(cid, taken)
-        _criterion_sheet(_target(wb, name, template is not None), section)
+        if template is not None and cid in wb.sheetnames:
+            filler.fill(wb, wb[cid], section, template.name)
+            names.append(cid)
+            continue
+        name = _sheet_name(cid, taken)
+        _criterion_sheet(_Target(wb.create_sheet(name), keep=False), section)
         names.append(name)
     for name, fill in (("Data", _data_sheet), ("Kilder", _sources_sheet)):
         fill(_target(wb, name, template is not None), data)
