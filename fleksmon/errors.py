@@ -30,7 +30,7 @@ class FleksmonError(Exception):
         return " ".join(text.split())
 
 
-_CPR_LIKE = r"\d{6}\s*-?\s*\d{4}"
+_CPR_LIKE = r"(?<!\d)\d{6}\s*-?\s*\d{4}(?!\d)"
 
 
 def shown(cell: object) -> str:

@@ -118,16 +118,17 @@ def test_suppressed_cells_are_null_not_zero(tmp_path: Path, fmt: str, marker: st
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_percent_share_value(tmp_path: Path, fmt: str) -> None:
+def test_percent_share_value_in_a_count_column(tmp_path: Path, fmt: str) -> None:
     rows = [
         ["kommune", "periode", "maaling", "vaerdi"],
-        ["Stevns", "2019M09", "k3_progression", "84 %"],
+        ["Stevns", "2019M09", "k3_population", "10"],
         ["Stevns", "2019M10", "k3_progression", "28 pct."],
     ]
-    assert values(read_aggregate(write(tmp_path, rows, fmt))) == {
-        ("Stevns", "2019M09", "k3_progression"): 84.0,
-        ("Stevns", "2019M10", "k3_progression"): 28.0,
-    }
+    row = 3 if fmt in ROW_FORMATS else 2
+    assert error_line(write(tmp_path, rows, fmt)) == (
+        f"data.{fmt}, row {row}, column 'vaerdi': '28 pct.' is a share, but k3_progression is "
+        "a count. Download the counts (Antal …) instead of the shares."
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -358,8 +359,8 @@ def test_shares_are_never_summed(tmp_path: Path) -> None:
         ["Viborg", "2019M09", "Kvinder", "k3_progression", "25 %"],
     ]
     assert error_line(write_csv(tmp_path, rows)) == (
-        "data.csv, row 2, column 'Køn': shares cannot be summed over Køn (no total row). "
-        "Download the table with the 'Køn i alt' row, or download counts."
+        "data.csv, row 2, column 'vaerdi': '30 %' is a share, but k3_progression is a count. "
+        "Download the counts (Antal …) instead of the shares."
     )
 
 

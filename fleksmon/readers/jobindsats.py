@@ -10,7 +10,7 @@ import polars as pl
 
 from fleksmon.errors import FleksmonError
 from fleksmon.readers.layout import Sheet, find_table, fold_label
-from fleksmon.readers.tabular import BAD_KEY, bad_key, decode
+from fleksmon.readers.tabular import BAD_KEY, bad_key, decode, exact_text
 
 
 def _api_error(path: Path, cause: str) -> FleksmonError:
@@ -40,9 +40,7 @@ def _body(path: Path, rows: list[list[Any]], width: int) -> pl.DataFrame:
             "Save the API response unchanged, or export the table as CSV",
         ) from None
     return frame.with_columns(
-        pl.col(c).cast(pl.String).str.replace(".", ",", literal=True)
-        if frame.schema[c].is_numeric()
-        else pl.col(c).cast(pl.String)
+        exact_text(pl.col(c)) if frame.schema[c].is_numeric() else pl.col(c).cast(pl.String)
         for c in names
     )
 

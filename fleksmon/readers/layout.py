@@ -123,6 +123,7 @@ class Long:
     frame: pl.DataFrame  # line, area, period, pline, pcol, measure, column, raw, dims...
     dims: list[str]
     area_label: str
+    area2_label: str | None = None
 
 
 def _text(cell: object) -> str:
@@ -182,7 +183,8 @@ def _classify(name: str, cells: list[str]) -> Column:
 
 
 def _pick_area(columns: list[Column]) -> list[Column]:
-    """Keep one area column (a name before a code); the others are skipped."""
+    """Keep one area column (a name before a code); the next is ``area2`` (checked to
+    agree), any others are skipped."""
     areas = [c for c in columns if c.role == "area"]
     if len(areas) < 2:
         return columns
@@ -192,9 +194,14 @@ def _pick_area(columns: list[Column]) -> list[Column]:
         return AREA_NAMES.index(folded) if folded in AREA_NAMES else len(AREA_NAMES)
 
     keep = min(areas, key=rank)
-    return [
-        c if c.role != "area" or c is keep else Column(c.name, c.label, "skip") for c in columns
-    ]
+    second = next(c for c in areas if c is not keep)
+
+    def role(c: Column) -> Column:
+        if c.role != "area" or c is keep:
+            return c
+        return Column(c.name, c.label, "area2" if c is second else "skip")
+
+    return [role(c) for c in columns]
 
 
 def columns_of(sheet: Sheet) -> tuple[list[Column], Sheet]:
@@ -352,6 +359,27 @@ def _missing_column(sheet: Sheet, columns: list[Column], wanted: str) -> Fleksmo
     )
 
 
+def _check_split_numbers(sheet: Sheet, body: pl.DataFrame, columns: list[Column]) -> None:
+    """Refuse a note cell holding three digits after a short number: ``2;151`` is 2.151
+    split by a stray separator, not 2 and a note."""
+    for i, c in enumerate(columns[1:], start=1):
+        before = columns[i - 1]
+        if c.role != "skip" or not c.label or before.role in ("skip", "area", "period"):
+            continue
+        split = pl.col(c.name).str.strip_chars().str.contains(r"^\d{3}$") & pl.col(
+            before.name
+        ).str.strip_chars().str.contains(r"^-?\d{1,3}$")
+        hit = body.filter(split)
+        if hit.height:
+            line = hit.sort("line").get_column("line")[0]
+            raise FleksmonError(
+                f"{sheet.name}, row {line}, columns {before.label!r} and {c.label!r}: a number "
+                f"split in two by a stray separator ('{hit.sort('line')[before.name][0]}' and "
+                f"'{hit.sort('line')[c.name][0]}')",
+                "Remove the stray separator (write 2.151), or quote the cell",
+            )
+
+
 def _check_short_rows(sheet: Sheet, body: pl.DataFrame, columns: list[Column]) -> None:
     """Refuse a row that ends before a column that is not optional."""
     required = [c for c in columns if c.role != "skip"]
@@ -385,6 +413,7 @@ class _Builder:
         self.body = _prepare(sheet, columns, warnings)
         if sheet.ragged:
             _check_short_rows(sheet, self.body, columns)
+            _check_split_numbers(sheet, self.body, columns)
         area = self.one("area")
         if area is None:
             raise _missing_column(sheet, columns, "kommune")
@@ -440,6 +469,9 @@ class _Builder:
         """Unpivot the value columns ``on`` (name → measure id) into one value a row."""
         labels = {c.name: c.label for c in self.columns}
         dims = {f"d:{c.label}": pl.col(c.name) for c in self.dims}
+        second = self.one("area2")
+        if second is not None:
+            index = {**index, "area2": pl.col(second.name)}
         base = self.body.select(
             pl.col("line"),
             area=pl.col(self.area.name),
@@ -453,7 +485,13 @@ class _Builder:
             column=pl.col("variable").replace_strict({n: labels[n] for n in on}),
         ).with_columns(**extra)
         long = long.filter(pl.col("measure").is_not_null())
-        return Long(long.select(*_LONG, *dims), list(dims), self.area.label)
+        extra_cols = ["area2"] if second is not None else []
+        return Long(
+            long.select(*_LONG, *extra_cols, *dims),
+            list(dims),
+            self.area.label,
+            second.label if second is not None else None,
+        )
 
     def long(self, measure: Column, value: Column, period: Column) -> Long:
         """Long layout: a measure column and a value column."""
@@ -501,6 +539,14 @@ _LONG = ("line", "area", "period", "pline", "pcol", "measure", "column", "raw")
 def to_long(sheet: Sheet, measures: Measures, warnings: list[str]) -> Long:
     """Find the layout of a sheet and return one raw value a row."""
     columns, sheet = columns_of(sheet)
+    for role in ("period", "measure", "value"):
+        twice = [c for c in columns if c.role == role]
+        if len(twice) > 1:
+            raise FleksmonError(
+                f"{sheet.name}, {header_at(sheet)}: the columns {twice[0].label!r} and "
+                f"{twice[1].label!r} both hold the {role}",
+                "Keep one of them (delete or rename the other)",
+            )
     builder = _Builder(sheet, columns, measures, warnings)
     measure, value, period = builder.one("measure"), builder.one("value"), builder.one("period")
     if measure is not None and value is not None:
@@ -520,4 +566,4 @@ def combine(parts: Sequence[Long]) -> Long:
         return parts[0]
     frame = pl.concat([p.frame for p in parts], how="diagonal_relaxed")
     dims = list(dict.fromkeys(d for p in parts for d in p.dims))
-    return Long(frame, dims, parts[0].area_label)
+    return Long(frame, dims, parts[0].area_label, parts[0].area2_label)

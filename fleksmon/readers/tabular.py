@@ -112,6 +112,12 @@ def read_csv(path: Path) -> Sheet:
     text = decode(path).replace("\r\n", "\n").replace("\r", "\n")
     if BAD_KEY in text:
         raise bad_key(path)
+    if text.lstrip()[:200].lower().startswith(("<!doctype html", "<html", "<?xml")):
+        raise FleksmonError(
+            f"{path.name}: this is a web page or XML, not a table (an error page saved "
+            "instead of the data?)",
+            "Download the table again as CSV, or save the API response unchanged",
+        )
     lines = text.split("\n")
     if not text.strip():
         raise _no_rows(path, "the file is empty")
@@ -182,13 +188,23 @@ def _csv_error(path: Path, line: int, message: str) -> FleksmonError:
     )
 
 
+def exact_text(numbers: pl.Expr) -> pl.Expr:
+    """Numbers (Excel cells, JSON) as Danish text: ``1.206`` → ``'1,2060'``.
+
+    A number is exact, so exactly three decimals get a fourth zero: the text
+    cannot be taken for English thousands (``1,206``) by the plausibility check.
+    """
+    text = numbers.cast(pl.String).str.replace(".", ",", literal=True)
+    return pl.when(text.str.contains(r",\d{3}$")).then(text + "0").otherwise(text)
+
+
 def _numeric_as_text(
     strings: pl.DataFrame, floats: pl.DataFrame, flags: pl.DataFrame
 ) -> pl.DataFrame:
     """Cells that are numbers in Excel, written with a decimal comma so '1.206' stays 1,206."""
     danish = [
         pl.when(flags.get_column(c).is_not_null() & floats.get_column(c).is_not_null())
-        .then(floats.get_column(c).cast(pl.String).str.replace(".", ",", literal=True))
+        .then(exact_text(pl.lit(floats.get_column(c))))
         .otherwise(pl.col(c))
         .alias(c)
         for c in strings.columns

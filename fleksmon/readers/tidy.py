@@ -16,8 +16,9 @@ from fleksmon.areas import resolve
 from fleksmon.errors import FleksmonError, shown
 from fleksmon.numbers import bad_number_expr, number_expr
 from fleksmon.periods import Period, month_code, month_of_date, parse_period
-from fleksmon.readers.dimensions import reduce_dimension
+from fleksmon.readers.dimensions import classify, reduce_dimension
 from fleksmon.readers.layout import NOT_CALENDAR_RX, Long
+from fleksmon.readers.plausible import check_hits, check_period, check_values
 from fleksmon.schema import AGGREGATE, AGGREGATE_KEY
 
 _SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
@@ -69,9 +70,16 @@ def _drop_exact(frame: pl.DataFrame, keys: list[str], warnings: list[str]) -> pl
     return frame.filter(~repeat)
 
 
-def _areas(frame: pl.DataFrame, name: str, label: str) -> pl.DataFrame:
+def _areas(frame: pl.DataFrame, name: str, label: str, second: str | None = None) -> pl.DataFrame:
     names: dict[str, str] = {}
     for text in frame.sort("line").get_column("area").fill_null("").unique(maintain_order=True):
+        if classify(text, "område") != "category":
+            row = _first(frame, pl.col("area").fill_null("") == text)
+            raise FleksmonError(
+                f"{name}, row {row['line']}, column {label!r}: {shown(text)} is a total of "
+                "the rows, not taken as Hele landet",
+                "Download the table with the 'Hele landet' row, or remove the total row",
+            )
         try:
             names[text] = resolve(text).name
         except FleksmonError as err:
@@ -80,7 +88,29 @@ def _areas(frame: pl.DataFrame, name: str, label: str) -> pl.DataFrame:
             raise FleksmonError(
                 f"{name}, row {row['line']}, column {label!r}: {message}", err.hint
             ) from None
-    return frame.with_columns(kommune=pl.col("area").fill_null("").replace_strict(names))
+    frame = frame.with_columns(kommune=pl.col("area").fill_null("").replace_strict(names))
+    if "area2" in frame.columns:
+        _areas_agree(frame, name, label, second)
+    return frame
+
+
+def _areas_agree(frame: pl.DataFrame, name: str, label: str, second: str | None) -> None:
+    """A second area column (a DST code beside the name) must name the same area."""
+    pairs = frame.sort("line").select("kommune", pl.col("area2").fill_null("").str.strip_chars())
+    for kommune, other in pairs.unique(maintain_order=True).iter_rows():
+        if not other:
+            continue
+        try:
+            found = resolve(other).name
+        except FleksmonError:
+            continue
+        if found != kommune:
+            row = _first(frame, (pl.col("kommune") == kommune) & (pl.col("area2") == other))
+            raise FleksmonError(
+                f"{name}, row {row['line']}, columns {label!r} and {second!r}: {shown(other)} "
+                f"is {found}, but the row says {kommune}",
+                "Correct the code or the name (DST kommune codes: 101 København … 860 Hjørring)",
+            )
 
 
 def period_of(text: str) -> Period:
@@ -105,6 +135,12 @@ def _periods(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     for text in ordered.get_column("period").fill_null("").unique(maintain_order=True):
         try:
             p = period_of(text)
+            why = check_period(p, text)
+            if why:
+                raise FleksmonError(
+                    why,
+                    "Check the period column (a number or an Excel date where a month belongs?)",
+                )
         except FleksmonError as err:
             row = _first(ordered, pl.col("period").fill_null("") == text)
             raise FleksmonError(
@@ -166,13 +202,15 @@ def finish(long: Long, name: str, warnings: list[str], notes: list[str]) -> pl.D
     if frame.height == 0:
         raise FleksmonError(f"{name}: no data rows for a kommune", "Check the area column")
     frame = _numbers(frame, name)
+    check_values(frame, name)
     keys = ["area", "period", "measure", *long.dims]
     _conflicts(frame, keys, name)
     frame = _drop_exact(frame, keys, warnings)
     for i, dim in enumerate(long.dims):
         frame = reduce_dimension(frame, dim, keys[:3] + long.dims[i + 1 :], name, notes)
-    frame = _periods(_areas(frame, name, long.area_label), name)
+    frame = _periods(_areas(frame, name, long.area_label, long.area2_label), name)
     frame = _duplicates(frame.rename({"measure": "maaling"}), name, warnings)
+    check_hits(frame, name)
     frame = frame.select(
         [pl.col(c).cast(dtype) for c, dtype in AGGREGATE.items() if c != "vaerdi"],
         vaerdi=pl.col("value").cast(pl.Float64),
