@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,13 +99,18 @@ def read_file(
         from fleksmon.pseudonym import load_key
         from fleksmon.readers.person import read_person
 
-        person = read_person(path, found, key=(key or load_key)())
+        secret = (key or load_key)()
+        person = read_person(path, found, key=secret)
         frame = person.frame.collect() if isinstance(person.frame, pl.LazyFrame) else person.frame
         summary = _person_summary(frame, found)
         warnings = list(person.warnings)
     else:
         raise FleksmonError(f"{path.name}: cannot tell what kind of extract this is", "pass --kind")
     pending = Pending(frame, found, path.resolve(), file_hash(path), summary)
+    if found in PERSON_KINDS:
+        from fleksmon.pseudonym import key_fingerprint
+
+        pending.key_fingerprint = key_fingerprint(secret)
     return pending, FileReport(path, found, summary, warnings)
 
 
@@ -126,10 +132,11 @@ def ingest(
     """
     pendings: list[Pending] = []
     reports: list[FileReport] = []
+    store_key = _store_key(store, key)
     for path in paths:
         if progress is not None:
             progress(path)
-        pending, report = read_file(path, kind=kind, table=table, labels=labels, key=key)
+        pending, report = read_file(path, kind=kind, table=table, labels=labels, key=store_key)
         pendings.append(pending)
         reports.append(report)
         if done is not None:
@@ -141,6 +148,34 @@ def ingest(
         report.duplicate_of = outcomes[index].duplicate_of
         report.repaired = outcomes[index].repaired
     return reports
+
+
+def _store_key(store: Store, key: Callable[[], bytes] | None) -> Callable[[], bytes]:
+    """The key for person-level files, loaded once: never from a key file inside the
+    store, and refused when the store's data was pseudonymized with another key."""
+    loaded: list[bytes] = []
+
+    def load() -> bytes:
+        if not loaded:
+            from fleksmon.pseudonym import KEY_ENV, default_key_file, key_fingerprint, load_key
+            from fleksmon.store import key_mismatch
+
+            if key is None and not os.environ.get(KEY_ENV):
+                key_file = default_key_file().resolve()
+                if key_file.is_relative_to(store.root.resolve()):
+                    raise FleksmonError(
+                        f"the key file {key_file} lies inside the store {store.root}: whoever "
+                        "holds the store could re-identify people with it",
+                        f"keep the store in another folder (--store), or set {KEY_ENV}",
+                    )
+            secret = key() if key is not None else load_key()
+            recorded = store.key_fingerprint()
+            if recorded is not None and recorded != key_fingerprint(secret):
+                raise key_mismatch(store.root, recorded, key_fingerprint(secret))
+            loaded.append(secret)
+        return loaded[0]
+
+    return load
 
 
 def _one_extract_per_kind(pendings: list[Pending]) -> tuple[list[Pending], list[int]]:
@@ -173,6 +208,13 @@ def _one_extract_per_kind(pendings: list[Pending]) -> tuple[list[Pending], list[
         digest = hashlib.sha256("".join(sorted(p.sha256 for p in parts)).encode()).hexdigest()
         summary = _person_summary(frame, kind)
         summary["files"] = [mask_cpr(str(p.source)) for p in parts]
-        combined = Pending(frame, kind, " + ".join(str(p.source) for p in parts), digest, summary)
+        combined = Pending(
+            frame,
+            kind,
+            " + ".join(str(p.source) for p in parts),
+            digest,
+            summary,
+            key_fingerprint=parts[0].key_fingerprint,
+        )
         batches[owner[members[0]]] = combined
     return batches, owner

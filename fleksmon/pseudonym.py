@@ -10,6 +10,7 @@ in the text fleksmon shows (a file name, a value from an aggregated file).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -67,6 +68,23 @@ def load_key(key_file: Path | None = None) -> bytes:
             f"delete it to create a new key (pseudonyms will change) or set {KEY_ENV}",
         )
     return key.encode("ascii")
+
+
+FINGERPRINT_PREFIX = b"fleksmon key fingerprint v1"
+"""Domain separation: a key's fingerprint is never the hash used for anything else."""
+
+
+@functools.lru_cache(maxsize=4)
+def key_fingerprint(key: bytes) -> str:
+    """A short public name for a key (16 hex characters), never the key itself.
+
+    A slow keyed derivation (PBKDF2-SHA256 salted with a fixed prefix), so a weak
+    ``FLEKSMON_KEY`` cannot cheaply be guessed from a store's fingerprint.
+
+    >>> key_fingerprint(b"example-key") == key_fingerprint(b"example-key") != key_fingerprint(b"x")
+    True
+    """
+    return hashlib.pbkdf2_hmac("sha256", key, FINGERPRINT_PREFIX, 100_000).hex()[:16]
 
 
 def mask_cpr(text: str) -> str:
