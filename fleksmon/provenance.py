@@ -4,8 +4,8 @@ A batch is behind the figures when it holds current rows (no newer batch replace
 them) of the kinds and measures the figures read. One whose rows a newer batch
 replaced only in part is still behind them and is marked as partly replaced; one
 replaced in full is not behind them any more (it is named separately, so a
-reader sees that older figures were revised). Rows are compared by the store's
-replace keys, so the work is on distinct keys, never on person rows.
+reader sees that older figures were revised). Batches are compared by the
+store's replace keys (a person-level batch's key file), never by person rows.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from fleksmon.parts import KEYS_FILE
 from fleksmon.store import Batch, Store, replace_keys
 
 
@@ -68,7 +69,8 @@ def _key_counts(
     keys = list(replace_keys(kind))
     frames = []
     for i, batch in enumerate(batches):
-        scan = pl.scan_parquet(store.root / batch.file)
+        path = store.batch_path(batch.file)
+        scan = pl.scan_parquet(path / KEYS_FILE if batch.parts else path)
         if measures is not None and "maaling" in keys:
             scan = scan.filter(pl.col("maaling").is_in(list(measures)))
         frames.append(scan.select(keys).unique().with_columns(pl.lit(i, pl.Int32).alias("_b")))
