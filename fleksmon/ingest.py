@@ -40,6 +40,20 @@ def _span(months: pl.Series) -> str:
     return month_code(lo) if lo == hi else f"{month_code(lo)}..{month_code(hi)}"
 
 
+def _aggregate_span(frame: pl.DataFrame) -> str:
+    """First to last month, saying when the periods are quarters or years, not months."""
+    if frame.is_empty():
+        return "none"
+    lo, hi = int(frame["fra"].min()), int(frame["til"].max())  # type: ignore[arg-type]
+    span = month_code(lo) if lo == hi else f"{month_code(lo)}..{month_code(hi)}"
+    lengths = set((frame["til"] - frame["fra"] + 1).unique().to_list())
+    kinds = {1: "months", 3: "quarters", 12: "years"}
+    if lengths == {1}:
+        return span
+    named = " and ".join(kinds.get(n, f"periods of {n} months") for n in sorted(lengths))
+    return f"{span} ({named})"
+
+
 def _aggregate_summary(
     frame: pl.DataFrame, table: str | None, dimensions: list[str]
 ) -> dict[str, Any]:
@@ -47,7 +61,7 @@ def _aggregate_summary(
     return {
         "rows": frame.height,
         "kommuner": frame["kommune"].n_unique(),
-        "periods": _span(frame["til"]),
+        "periods": _aggregate_span(frame),
         "measures": sorted(frame["maaling"].unique().to_list()),
         "suppressed": int(frame["vaerdi"].null_count()),
         "table": table,

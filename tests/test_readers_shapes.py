@@ -232,3 +232,25 @@ def test_quarters_and_years_keep_their_granularity(
     frame = read_aggregate(path).frame
     assert frame.height == 1
     assert (Period(frame["fra"][0], frame["til"][0]).code()) == f"{fra}..{til}"
+
+
+def test_a_text_column_that_splits_nothing_is_dropped(tmp_path: Path) -> None:
+    data = [["Viborg", "Region Midtjylland", 2108], ["Thisted", "Region Nordjylland", 1078]]
+    path = WRITERS["v2-csv"](tmp_path, "Y08A02", data, ["Region"])
+    assert read_aggregate(path).frame["vaerdi"].to_list() == [1078.0, 2108.0]
+
+
+def test_a_named_dimension_with_one_category_is_refused(tmp_path: Path) -> None:
+    data = [["Viborg", "16-29 år", 300], ["Thisted", "16-29 år", 120]]
+    path = WRITERS["v2-csv"](tmp_path, "Y08A02", data, ["Alder"])
+    assert error_line(path).startswith("y08a02_v2.csv, row 2, column 'Alder': no total row")
+
+
+def test_ingest_says_quarters(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "y08a02.csv"
+    path.write_text("Area;Periode;Antal fuldtidspersoner\nViborg;2024Q02;2108\n", "utf-8")
+    result = cli("ingest", str(path), "--store", str(tmp_path / "s"))
+    assert result.stderr.splitlines()[0] == (
+        "y08a02.csv: loaded aggregate: 1 rows, 1 kommuner, 2024M04..2024M06 (quarters), "
+        "measures fleksjob_fuldtid."
+    )

@@ -14,7 +14,7 @@ from typing import cast
 import polars as pl
 
 from fleksmon.errors import FleksmonError, shown
-from fleksmon.readers.layout import fold_label
+from fleksmon.readers.layout import DIMENSION_NAMES, fold_label
 
 TOTALS = frozenset({"i alt", "ialt", "total", "alle", "all", "alle i alt"})
 _SUFFIXES = (" i alt", " ialt", " total")
@@ -105,6 +105,10 @@ def reduce_dimension(
     if totals.height:
         names = totals.get_column(dim).unique(maintain_order=True).to_list()
         used.append(f"{label}: used the total row {_listing(names)}")
+    if rest.height and _is_attribute(rest, others, label):
+        notes.extend(used)
+        keep = [c for c in totals.columns if c not in (dim, "_cls")]
+        return pl.concat([totals.select(keep), rest.select(keep)], how="vertical_relaxed")
     if rest.height:
         rest = _complete(rest, dim, others, label, kind, name)
         cats = rest.get_column(dim).unique(maintain_order=True).to_list()
@@ -113,6 +117,14 @@ def reduce_dimension(
     notes.extend(used)
     keep = [c for c in totals.columns if c not in (dim, "_cls")]
     return pl.concat([totals.select(keep), rest.select(keep)], how="vertical_relaxed").sort("line")
+
+
+def _is_attribute(rest: pl.DataFrame, others: list[str], label: str) -> bool:
+    """A text column that splits nothing (one row per area, period and measure) and is
+    not named like a Jobindsats dimension: a label such as 'Enhed' or 'Region', dropped."""
+    if _fold(label) in DIMENSION_NAMES or dimension_kind(label):
+        return False
+    return bool(rest.select(pl.len().over(others).max()).item() == 1)
 
 
 def _first(frame: pl.DataFrame) -> dict[str, object]:

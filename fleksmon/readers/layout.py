@@ -29,8 +29,11 @@ ROLE_NAMES: dict[str, frozenset[str]] = {
 }
 DIMENSION_NAMES = frozenset(
     {"koen", "kon", "herkomst", "alder", "aldersgruppe", "ydelse", "varighed", "branche"}
+    | {"ydelsesgruppe", "ydelsesgrupper", "a kasse", "akasse", "uddannelse", "indsats"}
+    | {"maalgruppe", "visitationskategori", "match", "matchgruppe", "forloebstype"}
     | {"gender", "sex", "age", "origin"}
 )
+"""Jobindsats dimension columns: without a total, only a complete set is ever summed."""
 TOTALS = ("i alt", "ialt", "total", "alle", "all")
 OPTIONAL_NAMES = frozenset(
     {"note", "noter", "kommentar", "kommentarer", "bemaerkning", "bemaerkninger", "fodnote"}
