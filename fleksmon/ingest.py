@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,15 @@ import polars as pl
 
 from fleksmon.errors import FleksmonError
 from fleksmon.parts import Staged
+from fleksmon.parts import remove as remove_folder
 from fleksmon.periods import month_code
 from fleksmon.pseudonym import mask_cpr
 from fleksmon.schema import KINDS, PERSON_KINDS
-from fleksmon.store import Batch, Pending, Store, file_hash
+from fleksmon.store import TABLES, Batch, Pending, Store, file_hash
+
+RowsProgress = Callable[[int, int | None], None]
+"""Called with the rows of a person-level file read so far and its rows (``None`` while
+unknown)."""
 
 
 @dataclass
@@ -95,8 +101,17 @@ def read_file(
     table: str | None = None,
     labels: Mapping[str, str] | None = None,
     key: Callable[[], bytes] | None = None,
+    staging: Path | None = None,
+    part_counts: Mapping[str, int] | None = None,
+    rows_progress: RowsProgress | None = None,
 ) -> tuple[Pending, FileReport]:
-    """Read and validate one extract; nothing is stored yet."""
+    """Read and validate one extract; nothing is stored yet.
+
+    With ``staging`` (a folder inside the store), a person-level file is streamed
+    into sorted person parts there (:mod:`fleksmon.readers.person_stream`), with
+    at least ``part_counts[kind]`` parts; ``rows_progress`` follows its rows.
+    Without it, the file is read into memory.
+    """
     from fleksmon.readers import read_aggregate, sniff_kind
 
     if not path.is_file():
@@ -109,6 +124,22 @@ def read_file(
         frame = result.frame
         summary = _aggregate_summary(frame, result.table, result.dimensions)
         warnings = list(result.warnings)
+    elif found in PERSON_KINDS and staging is not None:
+        from fleksmon.pseudonym import key_fingerprint, load_key
+        from fleksmon.readers.person_stream import stage_person
+
+        secret = (key or load_key)()
+        extract = stage_person(
+            path,
+            found,
+            key=secret,
+            folder=staging / uuid.uuid4().hex,
+            at_least=(part_counts or {}).get(found, 1),
+            progress=rows_progress,
+        )
+        pending = Pending(extract.staged, found, path.resolve(), file_hash(path), extract.summary)
+        pending.key_fingerprint = key_fingerprint(secret)
+        return pending, FileReport(path, found, extract.summary, extract.warnings)
     elif found in PERSON_KINDS:
         from fleksmon.pseudonym import load_key
         from fleksmon.readers.person import read_person
@@ -138,25 +169,45 @@ def ingest(
     key: Callable[[], bytes] | None = None,
     progress: Callable[[Path], None] | None = None,
     done: Callable[[], None] | None = None,
+    rows_progress: RowsProgress | None = None,
 ) -> list[FileReport]:
     """Read every file, then commit them in one atomic step; a bad file stores nothing.
 
     ``progress`` is called before each file is read and ``done`` after each step
-    (every file, then the commit), for a progress bar.
+    (every file, then the commit), for a progress bar; ``rows_progress`` follows
+    the rows of a person-level file. Person-level files are streamed into sorted
+    parts in a staging folder inside the store (removed afterwards, whatever
+    happens), so a file of any size is read in bounded memory.
     """
     pendings: list[Pending] = []
     reports: list[FileReport] = []
     store_key = _store_key(store, key)
-    for path in paths:
-        if progress is not None:
-            progress(path)
-        pending, report = read_file(path, kind=kind, table=table, labels=labels, key=store_key)
-        pendings.append(pending)
-        reports.append(report)
-        if done is not None:
-            done()
-    batches, owner = _one_extract_per_kind(pendings)
-    outcomes = store.commit(batches)
+    counts: dict[str, int] = {}
+    for b in store.batches():
+        counts[b.kind] = max(counts.get(b.kind, 1), b.parts)
+    staging = store.root / TABLES / f".staging-{uuid.uuid4().hex}"
+    try:
+        for path in paths:
+            if progress is not None:
+                progress(path)
+            pending, report = read_file(
+                path,
+                kind=kind,
+                table=table,
+                labels=labels,
+                key=store_key,
+                staging=staging,
+                part_counts=counts,
+                rows_progress=rows_progress,
+            )
+            pendings.append(pending)
+            reports.append(report)
+            if done is not None:
+                done()
+        batches, owner = _one_extract_per_kind(pendings, staging)
+        outcomes = store.commit(batches)
+    finally:
+        remove_folder(staging)
     for report, index in zip(reports, owner, strict=True):
         report.batch = outcomes[index].batch
         report.duplicate_of = outcomes[index].duplicate_of
@@ -192,7 +243,9 @@ def _store_key(store: Store, key: Callable[[], bytes] | None) -> Callable[[], by
     return load
 
 
-def _one_extract_per_kind(pendings: list[Pending]) -> tuple[list[Pending], list[int]]:
+def _one_extract_per_kind(
+    pendings: list[Pending], staging: Path
+) -> tuple[list[Pending], list[int]]:
     """Person-level files of one kind loaded together are one extract (one batch).
 
     A national panel split into files by person would otherwise replace itself
@@ -216,11 +269,18 @@ def _one_extract_per_kind(pendings: list[Pending]) -> tuple[list[Pending], list[
         if len(members) == 1:
             continue
         parts = [pendings[i] for i in members]
-        frame = pl.concat(
-            [p.frame.lazy() for p in parts if not isinstance(p.frame, Staged)]
-        ).collect()
         digest = hashlib.sha256("".join(sorted(p.sha256 for p in parts)).encode()).hexdigest()
-        summary = _person_summary(frame, kind)
+        frame: pl.DataFrame | Staged
+        staged = [p.frame for p in parts if isinstance(p.frame, Staged)]
+        if len(staged) == len(parts):
+            from fleksmon.readers.person_stream import combine, summarize
+
+            frame = combine(staged, staging / uuid.uuid4().hex)
+            summary = summarize(frame)
+        else:
+            frames = [p.frame.lazy() for p in parts if not isinstance(p.frame, Staged)]
+            frame = pl.concat(frames).collect()
+            summary = _person_summary(frame, kind)
         summary["files"] = [mask_cpr(str(p.source)) for p in parts]
         combined = Pending(
             frame,

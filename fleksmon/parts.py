@@ -141,7 +141,7 @@ def _key_code(kind: str) -> pl.Expr:
 
 
 @dataclass
-class _Source:
+class Source:
     """One batch as read: its folder (or a legacy single file), part count, won keys."""
 
     path: Path
@@ -175,7 +175,7 @@ class PersonData:
     """The current person-level rows of one kind, readable one part at a time."""
 
     kind: str
-    sources: list[_Source]
+    sources: list[Source]
     keys: pl.DataFrame
     """The current replace keys (``kommune_kode``, and ``maaned`` for monthly kinds)."""
     count: int
@@ -247,14 +247,14 @@ def resolve(root: Path, batches: Sequence[Batch], kind: str) -> PersonData | Non
         .group_by("_k")
         .agg(pl.col("_b").max())
     )
-    sources: list[_Source] = []
+    sources: list[Source] = []
     current: list[pl.DataFrame] = []
     for i, (b, own) in enumerate(zip(batches, codes, strict=True)):
         won = winner.filter(pl.col("_b") == i).get_column("_k")
         if won.is_empty():
             continue
         keep = None if len(won) == own.n_unique() else won
-        sources.append(_Source(root / b.file, b.parts, keep))
+        sources.append(Source(root / b.file, b.parts, keep))
         current.append(batch_keys(root, b).filter(_key_code(kind).is_in(won.implode())))
     count = max((s.parts for s in sources), default=1) or 1
     schema = {k: PERSON_KINDS[kind][k] for k in keys}

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -29,6 +30,7 @@ MAX_MONTH_HOURS_CENT = 74_400
 """744 hours (31 days of 24 hours): more in one month is absurd."""
 
 _ROW = "_row"
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "person": ("person", "cpr", "cprnr", "cpr_nr", "cpr_nummer", "id", "borger", "person_id",
@@ -176,9 +178,11 @@ def _read_raw(path: Path) -> pl.DataFrame:
     )
 
 
-def _canonical(frame: pl.DataFrame, source: str) -> pl.DataFrame:
+def canonical_renames(columns: list[str], source: str) -> dict[str, str]:
+    """Header → canonical name for the recognized columns (a second column for the same
+    canonical name is refused)."""
     renames: dict[str, str] = {}
-    for name in frame.columns:
+    for name in columns:
         if name == _ROW:
             continue
         canon = _LOOKUP.get(fold_header(name))
@@ -189,6 +193,11 @@ def _canonical(frame: pl.DataFrame, source: str) -> pl.DataFrame:
                 source, None, name, f"a second column for {canon!r}", "keep one of the two columns"
             )
         renames[name] = canon
+    return renames
+
+
+def _canonical(frame: pl.DataFrame, source: str) -> pl.DataFrame:
+    renames = canonical_renames(frame.columns, source)
     return frame.select([_ROW, *renames]).rename(renames)
 
 
@@ -457,54 +466,81 @@ def _grade(frame: pl.DataFrame, source: str) -> pl.Series:
 # --------------------------------------------------------------------------- checks
 
 
-def _check_spells(frame: pl.DataFrame, source: str) -> None:
-    backwards = frame.get_column("slut") < frame.get_column("start")
-    if backwards.any():
-        row = _first_row(frame, backwards.fill_null(False))
-        raise _fail(source, row, "slut", "the spell ends before it starts", "correct start or slut")
-    ordered = frame.sort("person", "start", "slut", nulls_last=True)
-    prev_end = pl.col("slut").shift(1)
-    overlap = ordered.filter(
-        (pl.col("person") == pl.col("person").shift(1))
-        & (prev_end.is_null() | (pl.col("start") <= prev_end))
-    )
-    if overlap.height:
-        first = overlap.sort(_ROW).row(0, named=True)
-        raise _fail(
-            source,
-            int(first[_ROW]),
-            "start",
-            "the spell overlaps another spell of the same person",
-            "merge or correct the person's spells (a running spell must be the last one)",
+HOURS_COLUMN = {"fleksjob-timer": "timer_cent", "ressourceforloeb": "loentimer_cent"}
+"""The hours column of the kinds that have one."""
+
+_HISTORY: tuple[tuple[str, str, str, str], ...] = (
+    ("backwards", "slut", "the spell ends before it starts", "correct start or slut"),
+    (
+        "overlap",
+        "start",
+        "the spell overlaps another spell of the same person",
+        "merge or correct the person's spells (a running spell must be the last one)",
+    ),
+    (
+        "two_kommuner",
+        "kommune",
+        "the person is in two kommuner in the same month",
+        "give each person one kommune a month",
+    ),
+    (
+        "over_744",
+        "timer",
+        "the person's rows of this month add up to more than 744 hours",
+        "check for duplicated rows",
+    ),
+)
+"""The checks that need a person's whole history, in the order they are reported."""
+
+
+def history_problems(frame: pl.DataFrame, kind: str) -> tuple[dict[str, int], int]:
+    """The first offending row (``_ROW``) of each person-history check that fails in
+    ``frame``, and the number of person-months given more than once (``ly-maaneder``).
+
+    ``frame`` must hold all rows of its persons; the checks of person-disjoint parts
+    of a file combine by taking each check's smallest row.
+    """
+    found: dict[str, int] = {}
+    if kind == "ly-forloeb":
+        backwards = (frame.get_column("slut") < frame.get_column("start")).fill_null(False)
+        if backwards.any():
+            found["backwards"] = _first_row(frame, backwards)
+        ordered = frame.sort("person", "start", "slut", nulls_last=True)
+        prev_end = pl.col("slut").shift(1)
+        overlap = ordered.filter(
+            (pl.col("person") == pl.col("person").shift(1))
+            & (prev_end.is_null() | (pl.col("start") <= prev_end))
         )
-
-
-def _check_months(frame: pl.DataFrame, source: str, hours: str | None) -> list[str]:
+        if overlap.height:
+            found["overlap"] = int(overlap.get_column(_ROW).min())  # type: ignore[arg-type]
+        return found, 0
+    hours = HOURS_COLUMN.get(kind)
     aggs = [pl.col("kommune_kode").n_unique().alias("k"), pl.col(_ROW).min().alias("r"), pl.len()]
     if hours is not None:
         aggs.append(pl.col(hours).sum().alias("h"))
     grouped = frame.group_by("person", "maaned").agg(aggs)
     two = grouped.filter(pl.col("k") > 1)
     if two.height:
-        raise _fail(
-            source,
-            int(two.get_column("r").min()),  # type: ignore[arg-type]
-            "kommune",
-            "the person is in two kommuner in the same month",
-            "give each person one kommune a month",
-        )
+        found["two_kommuner"] = int(two.get_column("r").min())  # type: ignore[arg-type]
     if hours is not None:
         absurd = grouped.filter(pl.col("h") > MAX_MONTH_HOURS_CENT)
         if absurd.height:
-            raise _fail(
-                source,
-                int(absurd.get_column("r").min()),  # type: ignore[arg-type]
-                hours.removesuffix("_cent"),
-                "the person's rows of this month add up to more than 744 hours",
-                "check for duplicated rows",
-            )
-        return []
-    dupes = grouped.filter(pl.col("len") > 1).height
+            found["over_744"] = int(absurd.get_column("r").min())  # type: ignore[arg-type]
+        return found, 0
+    return found, grouped.filter(pl.col("len") > 1).height
+
+
+def history_error(source: str, kind: str, found: dict[str, int]) -> FleksmonError | None:
+    """The error for the first failed person-history check (see :func:`history_problems`)."""
+    for name, column, what, fix in _HISTORY:
+        if name in found:
+            shown = HOURS_COLUMN[kind].removesuffix("_cent") if name == "over_744" else column
+            return _fail(source, found[name], shown, what, fix)
+    return None
+
+
+def duplicates_warning(dupes: int) -> list[str]:
+    """The warning for person-months given more than once (counted once)."""
     return [f"{dupes} person-months appeared more than once and were counted once"] if dupes else []
 
 
@@ -543,27 +579,49 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
         else frame
     )
     warnings = [f"{before - frame.height} empty rows skipped"] if frame.height < before else []
+    chosen, frame = resolve_kind(source, frame, data_cols, kind, known)
+    frame = pseudonymize(frame, key, column="person", source=source, row_column=_ROW)
+    parsed = parse_columns(frame, chosen, source)
+    found_problems, dupes = history_problems(parsed, chosen)
+    error = history_error(source, chosen, found_problems)
+    if error is not None:
+        raise error
+    warnings += duplicates_warning(dupes)
+    if chosen == "ly-maaneder":
+        parsed = parsed.unique(["person", "maaned"], keep="first", maintain_order=True)
+    schema = PERSON_KINDS[chosen]
+    out = parsed.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+    return PersonResult(frame=out, kind=chosen, warnings=warnings, rows=out.height)
+
+
+def resolve_kind(
+    source: str, frame: FrameT, data_cols: list[str], kind: str | None, known: str
+) -> tuple[str, FrameT]:
+    """The extract's kind (``kind``, else detected from the columns) and the frame with
+    its hours column named; refuses a frame without a column the kind needs."""
     chosen = kind or detect_kind(data_cols)
     if chosen is None:
         raise FleksmonError(
             f"{source}: cannot tell the kind of extract from its columns ({known})",
             "name the columns person, kommune and periode/timer or start/slut, or pass --kind",
         )
-    if (
-        chosen == "fleksjob-timer"
-        and "timer" not in frame.columns
-        and "timer_cent" not in frame.columns
-    ):
-        frame = frame.rename({"loentimer": "timer"}) if "loentimer" in frame.columns else frame
+    names = set(data_cols)
+    if chosen == "fleksjob-timer" and not names & {"timer", "timer_cent"} and "loentimer" in names:
+        frame = frame.rename({"loentimer": "timer"})
+        names = (names - {"loentimer"}) | {"timer"}
     for need in NEEDS[chosen]:
         alt = f"{need}_cent"
-        if need not in frame.columns and alt not in frame.columns:
+        if need not in names and alt not in names:
             raise FleksmonError(
                 f"{source}: no {need!r} column for a {chosen} extract ({known})",
                 f"add the column or rename it; accepted names: {', '.join(ALIASES[need])}",
             )
+    return chosen, frame
 
-    frame = pseudonymize(frame, key, column="person", source=source, row_column=_ROW)
+
+def parse_columns(frame: pl.DataFrame, chosen: str, source: str) -> pl.DataFrame:
+    """The canonical text columns of ``frame`` (``person`` pseudonymized) parsed into the
+    ``PERSON_KINDS[chosen]`` schema, with ``_ROW``; refuses any cell that cannot be read."""
     columns: dict[str, pl.Series] = {
         "person": frame.get_column("person"),
         "kommune_kode": _kommune(frame, source),
@@ -584,18 +642,9 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
         columns["beskaeftigelsesgrad"] = _grade(frame, source)
 
     schema = PERSON_KINDS[chosen]
-    parsed = pl.DataFrame({name: columns[name].alias(name) for name in schema}).with_columns(
+    return pl.DataFrame({name: columns[name].alias(name) for name in schema}).with_columns(
         frame.get_column(_ROW)
     )
-    if chosen == "ly-forloeb":
-        _check_spells(parsed, source)
-    else:
-        hours = {"fleksjob-timer": "timer_cent", "ressourceforloeb": "loentimer_cent"}.get(chosen)
-        warnings += _check_months(parsed, source, hours)
-        if chosen == "ly-maaneder":
-            parsed = parsed.unique(["person", "maaned"], keep="first", maintain_order=True)
-    out = parsed.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
-    return PersonResult(frame=out, kind=chosen, warnings=warnings, rows=out.height)
 
 
 __all__ = [

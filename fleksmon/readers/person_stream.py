@@ -1,0 +1,297 @@
+"""Read a person-level extract of any size into sorted person parts, in bounded memory.
+
+The file is scanned lazily, never loaded whole:
+
+1. one pass collects the distinct person identifiers (with the first row of each),
+   validates them and hashes each once (:func:`fleksmon.pseudonym.pseudonymize`);
+2. a second pass reads chunks of :data:`CHUNK_ROWS` rows, parses every cell with
+   the same functions as :func:`fleksmon.readers.person.read_person` (a bad cell
+   stops the read at the first chunk that has one), joins the pseudonyms and
+   spills each chunk's rows by person part (``person % parts``);
+3. each part is then loaded alone, sorted once by person and month, checked for
+   the problems that need a person's whole history (two kommuner in a month,
+   overlapping spells, more than 744 hours, duplicated months) and written as a
+   store part. Those checks are exact per part, since a part holds all rows of
+   its persons; the error names the first offending row of the whole file.
+
+Peak memory is that of one chunk or one part (plus the identifier map), not of
+the file. Row numbers are those of the file (a row-number column is kept from
+the scan); no cell is ever put into a message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fleksmon import parts
+from fleksmon.errors import FleksmonError
+from fleksmon.periods import month_code
+from fleksmon.pseudonym import pseudonymize
+from fleksmon.readers import person as reader
+from fleksmon.schema import PERSON_KINDS
+
+CHUNK_ROWS = 2_000_000
+"""Rows parsed at a time."""
+
+_ROW = reader._ROW
+RowsProgress = Callable[[int, int | None], None]
+"""Called with the rows read so far and the file's rows (``None`` while unknown)."""
+
+
+@dataclass
+class StagedExtract:
+    """A person-level file read into sorted parts: the staged parts, kind, warnings, summary."""
+
+    staged: parts.Staged
+    kind: str
+    warnings: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _utf8_copy(path: Path, folder: Path) -> Path:
+    """``path`` itself when it is UTF-8 without a BOM, else a UTF-8 copy (BOM dropped,
+    cp1252 decoded) in ``folder``, written block by block."""
+    with path.open("rb") as fh:
+        bom = fh.read(3) == codecs.BOM_UTF8
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for block in iter(lambda: fh.read(1 << 24), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+            encoding = "utf-8-sig"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    if encoding == "utf-8-sig" and not bom:
+        return path
+    target = folder / f".source-{uuid.uuid4().hex}.csv"
+    with (
+        path.open("r", encoding=encoding, newline="") as src,
+        target.open("w", encoding="utf-8", newline="") as out,
+    ):
+        for text in iter(lambda: src.read(1 << 22), ""):
+            out.write(text)
+    return target
+
+
+def _scan(path: Path, folder: Path) -> tuple[pl.LazyFrame, int | None]:
+    """The file as a lazy frame of its columns plus ``_ROW`` (the file's row number), and
+    its row count when known without reading it. A re-encoded CSV copy goes to ``folder``."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        text = _utf8_copy(path, folder)
+        with text.open("rb") as fh:
+            header = fh.readline()
+        counts = {sep: header.count(sep.encode()) for sep in (";", "\t", ",")}
+        separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
+        frame = pl.scan_csv(
+            text,
+            separator=separator,
+            infer_schema=False,
+            row_index_name=_ROW,
+            row_index_offset=2,
+        )
+        return frame.with_columns(pl.col(_ROW).cast(pl.Int64)), None
+    if suffix == ".parquet":
+        reader.read_parquet(path, schema_only=True)
+        frame = pl.scan_parquet(path).with_row_index(_ROW, offset=1)
+        rows = int(frame.select(pl.len()).collect().item())
+        return frame.with_columns(pl.col(_ROW).cast(pl.Int64)), rows
+    raw = reader._read_raw(path)
+    return raw.lazy(), raw.height
+
+
+def _csv_guard(path: Path) -> FleksmonError:
+    return FleksmonError(
+        f"{path.name}: cannot read the CSV file (ragged rows or broken quoting)",
+        "save it as CSV with one header row and ';' or ',' between columns",
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def stage_person(
+    path: Path,
+    kind: str | None,
+    *,
+    key: bytes,
+    folder: Path,
+    at_least: int = 1,
+    progress: RowsProgress | None = None,
+) -> StagedExtract:
+    """Read a person-level extract into sorted person parts in ``folder`` (created).
+
+    ``at_least`` is the store's part count for the kind (a batch gets at least as
+    many parts). Raises :class:`FleksmonError` for any input problem, as
+    :func:`fleksmon.readers.person.read_person` does; ``folder`` is then left for
+    the caller to remove.
+    """
+    source = path.name
+    if kind is not None and kind not in PERSON_KINDS:
+        raise FleksmonError(
+            f"unknown person-level kind {kind!r}", f"use one of {', '.join(PERSON_KINDS)}"
+        )
+    if not path.exists():
+        raise FleksmonError(f"{path}: no such file", "check the path")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _stage(path, source, kind, key, folder, at_least, progress)
+    except pl.exceptions.ComputeError:
+        if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+            raise _csv_guard(path) from None
+        raise
+
+
+def _stage(
+    path: Path,
+    source: str,
+    kind: str | None,
+    key: bytes,
+    folder: Path,
+    at_least: int,
+    progress: RowsProgress | None,
+) -> StagedExtract:
+    spill = folder / ".spill"
+    spill.mkdir(exist_ok=True)
+    raw, total = _scan(path, spill)
+    found = [c for c in raw.collect_schema().names() if c != _ROW]
+    reader.check_header(source, found)
+    renames = reader.canonical_renames(found, source)
+    frame = raw.select([_ROW, *renames]).rename(renames)
+    data_cols = list(renames.values())
+    known = reader._known_columns(data_cols, len(found))
+    chosen, frame = reader.resolve_kind(source, frame, data_cols, kind, known)
+    named = [c for c in frame.collect_schema().names() if c != _ROW]
+    frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in named))
+
+    ids = (
+        frame.group_by(pl.col("person").cast(pl.String))
+        .agg(pl.col(_ROW).min(), pl.len().alias("_n"))
+        .collect(engine="streaming")
+        .sort(_ROW)
+    )
+    rows = int(ids.get_column("_n").sum())
+    if total is None:
+        total = rows
+    empty = total - rows
+    warnings = [f"{empty} empty rows skipped"] if empty > 0 else []
+    hashed = pseudonymize(ids.select("person", _ROW), key, source=source, row_column=_ROW)
+    lookup = pl.DataFrame({"_id": ids.get_column("person"), "_person": hashed.get_column("person")})
+    del ids, hashed
+
+    count = parts.part_count(rows, at_least)
+    done = 0
+    for number, chunk in enumerate(frame.collect_batches(chunk_size=CHUNK_ROWS)):
+        chunk = chunk.with_columns(pl.col("person").cast(pl.String)).join(
+            lookup, left_on="person", right_on="_id", how="left", maintain_order="left"
+        )
+        chunk = chunk.with_columns(pl.col("_person").alias("person")).drop("_person")
+        parsed = reader.parse_columns(chunk, chosen, source)
+        split = parsed.with_columns(parts.bucket(count).alias("_part")).partition_by(
+            "_part", as_dict=True, include_key=False
+        )
+        for (index,), piece in split.items():
+            piece.write_parquet(spill / f"{int(index):05d}-{number:06d}.parquet")
+        done += chunk.height
+        if progress is not None:
+            progress(done, total)
+    del lookup
+
+    problems: dict[str, int] = {}
+    dupes = 0
+
+    def sorted_parts() -> Iterator[tuple[int, pl.DataFrame]]:
+        nonlocal dupes
+        for index in range(count):
+            files = sorted(spill.glob(f"{index:05d}-*.parquet"))
+            if not files:
+                continue
+            part = pl.read_parquet(files).sort([*parts.SORT_KEYS[chosen], _ROW])
+            for file in files:
+                file.unlink()
+            found, more = reader.history_problems(part, chosen)
+            for name, row in found.items():
+                problems[name] = min(row, problems.get(name, row))
+            dupes += more
+            if chosen == "ly-maaneder":
+                part = part.unique(["person", "maaned"], keep="first", maintain_order=True)
+            yield index, part.drop(_ROW)
+
+    staged = parts.write_parts(sorted_parts(), chosen, folder, count)
+    parts.remove(spill)
+    error = reader.history_error(source, chosen, problems)
+    if error is not None:
+        raise error
+    warnings += reader.duplicates_warning(dupes)
+    return StagedExtract(staged, chosen, warnings, summarize(staged))
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _span(lo: int | None, hi: int | None) -> str:
+    if lo is None or hi is None:
+        return "none"
+    return month_code(lo) if lo == hi else f"{month_code(lo)}..{month_code(hi)}"
+
+
+def summarize(staged: parts.Staged) -> dict[str, Any]:
+    """Rows, persons, kommuner and months of staged parts (and, for an hours panel, the
+    spells running in its first month: left out of K3), reading one part at a time."""
+    kind = staged.kind
+    files = [staged.folder / parts.part_name(i) for i in range(staged.parts)]
+    month = (
+        pl.col("maaned")
+        if kind != "ly-forloeb"
+        else pl.col("start").dt.year().cast(pl.Int32) * 12 + pl.col("start").dt.month() - 1
+    )
+    per_part = [
+        pl.scan_parquet(f)
+        .select(
+            persons=pl.col("person").n_unique(),
+            lo=month.min(),
+            hi=month.max(),
+        )
+        .collect()
+        for f in files
+    ]
+    totals = pl.concat(per_part).select(
+        pl.col("persons").sum(), pl.col("lo").min(), pl.col("hi").max()
+    )
+    persons, lo, hi = totals.row(0)
+    keys = pl.read_parquet(staged.folder / parts.KEYS_FILE)
+    summary: dict[str, Any] = {
+        "rows": staged.rows,
+        "persons": int(persons or 0),
+        "kommuner": keys.get_column("kommune_kode").n_unique(),
+        "periods": _span(lo, hi),
+    }
+    if kind == "fleksjob-timer":
+        censored = 0
+        if lo is not None:
+            for f in files:
+                first = pl.scan_parquet(f).filter(pl.col("maaned") == lo)
+                censored += int(first.select(pl.col("person").n_unique()).collect().item())
+        summary["censored_spells"] = censored
+    return summary
+
+
+def combine(staged: list[parts.Staged], folder: Path) -> parts.Staged:
+    """Several files of one kind as one extract: their parts merged in order, part by part."""
+    kind = staged[0].kind
+    count = max(s.parts for s in staged)
+    sources = [parts.Source(s.folder, s.parts, None) for s in staged]
+    data = parts.PersonData(kind, sources, pl.DataFrame(), count)
+    pieces = ((i, data.part(i).collect()) for i in range(count))
+    return parts.write_parts(pieces, kind, folder, count)
