@@ -52,9 +52,14 @@ def ingest(
     the_store = common.open_store(store)
     with _progress() as bar:
         task = bar.add_task("Reading", total=len(files) + 1)
+        rows_task = bar.add_task("Rows", total=None, visible=False)
 
         def step(path: Path) -> None:
             bar.update(task, description=mask_cpr(f"Reading {path.name}"), advance=0)
+            bar.update(rows_task, completed=0, total=None, visible=False)
+
+        def rows(done: int, total: int | None) -> None:
+            bar.update(rows_task, completed=done, total=total, visible=True)
 
         reports = run_ingest(
             the_store,
@@ -64,6 +69,7 @@ def ingest(
             labels=labels,
             progress=step,
             done=lambda: bar.advance(task),
+            rows_progress=rows,
         )
         bar.update(task, description="Committed", completed=len(files) + 1)
     for report in reports:
