@@ -157,3 +157,31 @@ def test_null_rows_reach_the_store(cli: Any, tmp_path: Path) -> None:
     assert stored is not None
     rows = stored.select("kommune", "vaerdi").sort("kommune").collect().rows()
     assert rows == [("Thisted", 1078.0), ("Viborg", None)]
+
+
+def test_a_cpr_like_header_is_never_echoed(tmp_path: Path) -> None:
+    path = tmp_path / "noheader.csv"
+    path.write_text("0101901234;Viborg;2019M09\n0202902345;Thisted;2019M09\n", "utf-8")
+    with pytest.raises(FleksmonError) as info:
+        read_aggregate(path)
+    assert "0101901234" not in info.value.line()
+    assert info.value.message == (
+        "noheader.csv, row 1: no 'kommune' column (columns found: 'column 1', 'Viborg', '2019M09')"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"sep=;\n{HEAD}\nViborg;2019M09;2.108\nThisted;2019M09;1.078\n",
+        '"Område";"Periode";"Fleksjob, fuldtidspersoner"\n"Viborg";"2019M09";"2.108"\n'
+        '"Thisted";"2019M09";"1.078"\n',
+        f"{HEAD}\nViborg;2019M09;2\u00a0108\nThisted;2019M09;1 078\n",
+        f"  {HEAD}  \n Viborg ; 2019M09 ; 2.108 \nThisted;2019M09;1.078\n\n\n",
+    ],
+    ids=["excel-sep-line", "all-quoted", "space-thousands", "padded"],
+)
+def test_more_real_world_csv(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "y08a02.csv"
+    path.write_text(text, "utf-8")
+    assert values(path) == VIBORG_THISTED

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from fleksmon.criteria import MEASURE_IDS, MEASURES
-from fleksmon.errors import FleksmonError
+from fleksmon.errors import FleksmonError, shown
 from fleksmon.numbers import bad_number_expr, parse_number
 from fleksmon.periods import try_parse_period
 
@@ -207,6 +207,11 @@ def _pick_area(columns: list[Column]) -> list[Column]:
     return [role(c) for c in columns]
 
 
+def _safe(cell: str, index: int) -> str:
+    """A header cell, or ``column N`` where it could be a CPR number (never echoed)."""
+    return cell if shown(cell) == repr(cell.strip()) else f"column {index + 1}"
+
+
 def columns_of(sheet: Sheet) -> tuple[list[Column], Sheet]:
     """Classify the body columns from the header row(s); drop a second header row from the body."""
     width = sheet.body.width
@@ -226,7 +231,7 @@ def columns_of(sheet: Sheet) -> tuple[list[Column], Sheet]:
             sheet.ragged,
         )
     columns = [
-        _classify(name, [c for c in (upper[i], header[i], lower[i]) if c])
+        _classify(name, [_safe(c, i) for c in (upper[i], header[i], lower[i]) if c])
         for i, name in enumerate(sheet.body.columns)
     ]
     return _pick_area(columns), sheet
@@ -273,7 +278,7 @@ class Measures:
             return TABLE_MEASURES.get(self.table, {}).get(folded)
         if any(folded in measures for measures in TABLE_MEASURES.values()):
             raise FleksmonError(
-                f"{self.name}, {where}: {label!r} is ambiguous without the Jobindsats table "
+                f"{self.name}, {where}: {shown(label)} is ambiguous without the Jobindsats table "
                 "(Y08A02 fleksjob, Y09A02 ledighedsydelse, Y11A02 ressourceforløb)",
                 "Name the table with --table ID (e.g. --table Y08A02) "
                 "or put the table id in the file name",
@@ -303,7 +308,7 @@ class Measures:
 
     def unknown(self, labels: Sequence[str], where: str) -> FleksmonError:
         """The error for measure labels that name no known measure."""
-        quoted = ", ".join(repr(lbl) for lbl in labels[:5])
+        quoted = ", ".join(shown(lbl) for lbl in labels[:5])
         return FleksmonError(
             f"{self.name}, {where}: unknown measure {quoted}",
             f"Known measure ids: {', '.join(MEASURE_IDS)}; name the column by one of them, "
@@ -461,7 +466,7 @@ class _Builder:
         """Unknown measures: an error without a table id, else skipped with a warning."""
         if self.measures.table is None:
             raise self.measures.unknown(unknown, where)
-        names = ", ".join(repr(u) for u in unknown)
+        names = ", ".join(shown(u) for u in unknown)
         self.warnings.append(
             f"skipped {names}: not a measure fleksmon uses (table {self.measures.table})"
         )
