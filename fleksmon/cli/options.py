@@ -92,7 +92,8 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Use the store as it was on this date (2019-10-31): re-make a published figure.",
+        help="Use the store as it was at the end of this day, Danish time (2019-10-31), "
+        "or at a time (2019-10-31T12:00): re-make a published figure.",
         rich_help_panel=DATA,
     ),
 ]
