@@ -254,3 +254,21 @@ def test_ingest_says_quarters(cli: Run, tmp_path: Path) -> None:
         "y08a02.csv: loaded aggregate: 1 rows, 1 kommuner, 2024M04..2024M06 (quarters), "
         "measures fleksjob_fuldtid."
     )
+
+
+@pytest.mark.parametrize("container", ["gzip", "utf-16", "as-csv"])
+def test_json_in_other_containers(tmp_path: Path, container: str) -> None:
+    import gzip
+
+    path = write_shape(tmp_path, "v2-json", "køn-with-total")[0]
+    raw = path.read_bytes()
+    target = tmp_path / "y08a02_svar.csv"
+    if container == "gzip":
+        target = tmp_path / "y08a02_svar.json.gz"
+        target.write_bytes(gzip.compress(raw))
+    elif container == "utf-16":
+        target.write_bytes(raw.decode("utf-8").encode("utf-16"))
+    else:
+        target.write_bytes(raw)
+    frame = read_aggregate(target).frame
+    assert frame.filter(pl.col("kommune") == "Viborg")["vaerdi"].to_list() == [2108.0]

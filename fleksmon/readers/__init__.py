@@ -24,7 +24,7 @@ from fleksmon.readers.layout import (
     title_texts,
     to_long,
 )
-from fleksmon.readers.tabular import header_names, read_csv, read_xlsx
+from fleksmon.readers.tabular import decode, header_names, read_csv, read_xlsx
 from fleksmon.readers.tidy import finish
 from fleksmon.schema import PERSON_KINDS
 
@@ -59,11 +59,15 @@ class ReadResult:
     dimensions: list[str] = field(default_factory=list)
 
 
-def _starts_like_json(path: Path) -> bool:
-    """True for a text file whose first character is '{' (NDJSON saved as .csv, say)."""
-    with path.open("rb") as handle:
-        head = handle.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head.startswith(b"{")
+def _starts_like_json(path: Path, kind: str) -> bool:
+    """True for text whose first character is '{' or '[' (NDJSON or an API response saved
+    as .csv, say), gzip-compressed or UTF-16 too."""
+    if kind == "text":
+        with path.open("rb") as handle:
+            head = handle.read(64).removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    else:
+        head = decode(path)[:64]
+    return head.lstrip("\ufeff \t\r\n").startswith(("{", "["))
 
 
 def _load(path: Path) -> tuple[list[Sheet], str]:
@@ -79,7 +83,8 @@ def _load(path: Path) -> tuple[list[Sheet], str]:
             f"{path.name}: .parquet is not an aggregated extract format fleksmon reads",
             "Save it as .xlsx or .csv",
         )
-    if kind == "text" and (suffix in (".json", ".ndjson", ".jsonl") or _starts_like_json(path)):
+    json_name = suffix in (".json", ".ndjson", ".jsonl")
+    if kind in ("text", "utf-16", "gzip") and (json_name or _starts_like_json(path, kind)):
         return read_json(path)
     return [read_csv(path)], "csv"
 
