@@ -190,7 +190,9 @@ def parse_period(text: str) -> Period:
     period = try_parse_period(text)
     if period is None:
         raise FleksmonError(
-            f"unknown period {shown(text)}",
+            f"unknown period {shown(text)}"
+            if shown(text).startswith("'")
+            else f"not a period: {shown(text)}",
             "write a month as 2019M11, 2019-11 or 'nov 2019', a quarter as 2018K3, "
             "or a range as 2019M09..2019M11",
         )

@@ -527,7 +527,7 @@ EXPECTED: dict[str, str] = {
     "periode-twice.csv": "periode-twice.csv, row 1: the columns 'periode' and 'måned' both hold the period. Keep one of them (delete or rename the other).",
     "cpr-in-value.csv": "cpr-in-value.csv, row 2, column 'Fleksjob, fuldtidspersoner': a value that looks like a CPR number is not a number. Write numbers as 1.227 or 83,5, and a suppressed value as '-', '..', 'x' or an empty cell.",
     "cpr-in-area.csv": "cpr-in-area.csv, row 2, column 'Område': not a kommune. Use a kommune or region name, a DST code, or 'Hele landet'.",
-    "cpr-in-period.csv": "cpr-in-period.csv, row 2, column 'Periode': unknown period a value that looks like a CPR number. Write a month as 2019M11, 2019-11 or 'nov 2019', a quarter as 2018K3, or a range as 2019M09..2019M11.",
+    "cpr-in-period.csv": "cpr-in-period.csv, row 2, column 'Periode': not a period: a value that looks like a CPR number. Write a month as 2019M11, 2019-11 or 'nov 2019', a quarter as 2018K3, or a range as 2019M09..2019M11.",
     "empty.csv": "empty.csv: no data rows (the file is empty). Export the table with its rows, or check that you picked the right file.",
     "bom-only.csv": "bom-only.csv: no data rows (the file is empty). Export the table with its rows, or check that you picked the right file.",
     "blank-lines.csv": "blank-lines.csv: no data rows (the file is empty). Export the table with its rows, or check that you picked the right file.",
