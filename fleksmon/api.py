@@ -24,7 +24,7 @@ import polars as pl
 from fleksmon import areas, sources, texts
 from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
-from fleksmon.measures import pace, shares
+from fleksmon.measures import overblik, pace, shares
 from fleksmon.periods import Period, month_code, month_date, month_human, parse_period
 from fleksmon.query import Query, Selection, make_query
 from fleksmon.store import Store
@@ -326,6 +326,74 @@ def _pace_notes(crit: Criterion, records: pl.DataFrame, latest: int, deadline: i
     without = records.filter(pl.col("pace_status") == pace.NO_PACE)["kommune"].to_list()
     if without:
         notes.append(texts.message("no_pace", areas=texts.name_list(without), start=start))
+    return notes
+
+
+@dataclass
+class Overblik:
+    """A Jobcenteroverblik: one record per status for an area and quarter, and its notes."""
+
+    area: str
+    quarter: Period
+    previous: Period
+    records: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+    query: Query = field(default_factory=Query)
+
+
+def jobcenteroverblik(query: Query | None = None, **selection: Unpack[Selection]) -> Overblik:
+    """The Jobcenteroverblik of the query's one kommune (or region, Hele landet) for a quarter.
+
+    The quarter is the query's period (a quarter), else the latest quarter the
+    data has for the area. Reads the statuses stored by ``ingest --kind overblik``
+    (see :mod:`fleksmon.measures.overblik`).
+    """
+    q = make_query(query, **selection)
+    if len(q.kommuner) != 1:
+        raise FleksmonError(
+            "the Jobcenteroverblik is made for one kommune",
+            "give exactly one --kommune, e.g. --kommune Ballerup",
+        )
+    area = areas.resolve(q.kommuner[0]).name
+    tidy = q.frame.lazy() if q.frame is not None else q.data_store().scan("aggregate", q.as_of)
+    found = (
+        overblik.overblik_rows(tidy).filter(pl.col("kommune") == area).select("fra", "til")
+        if tidy is not None
+        else None
+    )
+    quarters = sorted(found.unique().collect().iter_rows()) if found is not None else []
+    if not quarters:
+        raise FleksmonError(
+            f"no Jobcenteroverblik data for {area}",
+            "ingest full-time persons by Ydelsesgrupper: 'fleksmon ingest FILE --kind overblik'",
+        )
+    quarter = q.period if q.period is not None else Period(*quarters[-1])
+    if not overblik.is_quarter(quarter):
+        raise FleksmonError(
+            f"--period {quarter.code()} is not a quarter", "give a quarter, e.g. --period 2018K2"
+        )
+    if (quarter.start, quarter.end) not in quarters:
+        have = ", ".join(texts.quarter(Period(*qr)) for qr in quarters)
+        raise FleksmonError(
+            f"no Jobcenteroverblik data for {area} in {texts.quarter(quarter)}",
+            f"the data has {have}",
+        )
+    assert tidy is not None
+    records = overblik.overblik(tidy, area, quarter)
+    notes = _overblik_notes(records, area, overblik.year_before(quarter))
+    return Overblik(area, quarter, overblik.year_before(quarter), records, notes, q)
+
+
+def _overblik_notes(records: pl.DataFrame, area: str, before: Period) -> list[str]:
+    """Say where a whole column is missing: no population, no Hele landet, no year before."""
+    notes = []
+    population = records.filter(pl.col("status") == "befolkning_16_66")["fuldtidspersoner"]
+    if population.is_null().all():
+        notes.append(texts.message("overblik_no_population", area=area))
+    if records["land_share_pct"].is_null().all():
+        notes.append(texts.message("overblik_no_land"))
+    if records["change_pp"].is_null().all():
+        notes.append(texts.message("overblik_no_before", area=area, quarter=texts.quarter(before)))
     return notes
 
 

@@ -38,6 +38,12 @@ class FileReport:
     repaired: bool = False
 
 
+READ_KINDS = (*KINDS, "overblik")
+"""What ``--kind`` takes: a stored kind, or ``overblik`` (an aggregate download whose
+benefit-group dimension is kept, one measure per group; see
+:mod:`fleksmon.readers.overblik`)."""
+
+
 def _span(months: pl.Series) -> str:
     values = months.drop_nulls()
     if values.is_empty():
@@ -116,11 +122,17 @@ def read_file(
 
     if not path.is_file():
         raise FleksmonError(f"{path}: no such file", "check the path")
-    if kind is not None and kind not in KINDS:
-        raise FleksmonError(f"unknown --kind {kind!r}", f"use one of {', '.join(KINDS)}")
+    if kind is not None and kind not in READ_KINDS:
+        raise FleksmonError(f"unknown --kind {kind!r}", f"use one of {', '.join(READ_KINDS)}")
     found = kind or sniff_kind(path)
-    if found == "aggregate":
+    if found == "overblik":
+        from fleksmon.readers.overblik import read_overblik
+
+        result = read_overblik(path)
+        found = "aggregate"
+    elif found == "aggregate":
         result = read_aggregate(path, table=table, labels=labels)
+    if found == "aggregate":
         frame = result.frame
         summary = _aggregate_summary(frame, result.table, result.dimensions)
         warnings = list(result.warnings)

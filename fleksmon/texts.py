@@ -72,11 +72,39 @@ MESSAGES: dict[str, str] = {
     ),
     "no_pace": "Intet tempo for {areas}: der er ingen andel i {start}.",
     "no_pace_whole": "{crit} opgøres for hele perioden og har derfor intet tempo.",
+    "overblik_title": "Jobcenteroverblik, {area}",
+    "overblik_figure": (
+        "Borgere i kommunen i den arbejdsdygtige alder (16-66 år) fordelt på arbejdsmarkedsstatus."
+    ),
+    "overblik_note": (
+        "A-dagpenge mv. omfatter a-dagpenge, kontantydelse og arbejdsmarkedsydelse. "
+        "Beskæftigede omfatter ikke personers ansættelse i fleksjob, løntilskud eller "
+        "skånejob. Øvrige omfatter selvforsørgede, dvs. personer, der hverken modtager "
+        "forsørgelsesydelse, SU eller har en registreret lønindkomst i Danmark. "
+        "Befolkningstallet kan afvige fra summen af ydelsesmodtagere, beskæftigede, "
+        "SU-modtagere og øvrige, og en person kan indgå flere gange i tabellen."
+    ),
+    "overblik_no_population": (
+        "{area}: befolkningstallet (16-66 år) mangler i udtrækket, så andelene vises som -."
+    ),
+    "overblik_no_land": "Hele landet mangler i udtrækket, så landstallene vises som -.",
+    "overblik_no_before": (
+        "{area}: ingen tal for {quarter} i udtrækket, så udviklingen vises som -."
+    ),
     "omitted_months": (
         "Af pladshensyn vises ikke: {months} (se --format csv eller et bredere vindue)."
     ),
 }
 """The notes and lines under the tables, by key; ``{…}`` are filled by :func:`message`."""
+
+OVERBLIK_HEADERS: tuple[str, ...] = (
+    "Antal fuldtidspersoner",
+    "Andel af befolkningen, pct.",
+    "Andel af befolkningen i hele landet, pct.",
+    "Udvikling i andel af befolkningen ift. samme kvartal året før, pct. point",
+    "Udvikling i andel af befolkningen i hele landet ift. samme kvartal året før, pct.",
+)
+"""The Jobcenteroverblik's column headers after the quarter, as the report prints them."""
 
 LABELS: dict[str, str] = {
     "area": "Område",
@@ -210,6 +238,11 @@ def span(periods: Sequence[Period]) -> str:
 def name_list(names: Sequence[str]) -> str:
     """Names for a note: ``Viborg``, ``Viborg og Thisted``, ``Faxe, Viborg og Thisted``."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+
+
+def quarter(period: Period) -> str:
+    """A quarter as the reports write it: ``2. kvartal 2018``."""
+    return f"{period.start % 12 // 3 + 1}. kvartal {period.start // 12}"
 
 
 def month_list(periods: Sequence[Period]) -> str:

@@ -124,7 +124,17 @@ def main_options(
 
 
 def _register() -> None:
-    from fleksmon.cli import compute, export, fetch, gap, ingest, noegletal, store_cmd, synth
+    from fleksmon.cli import (
+        compute,
+        export,
+        fetch,
+        gap,
+        ingest,
+        noegletal,
+        overblik,
+        store_cmd,
+        synth,
+    )
 
     app.command("fetch")(fetch.fetch)
     app.command("ingest")(ingest.ingest)
@@ -132,6 +142,7 @@ def _register() -> None:
     app.command("gap")(gap.gap)
     app.command("store")(store_cmd.store)
     app.command("noegletal")(noegletal.noegletal)
+    app.command("overblik")(overblik.overblik)
     app.command("export")(export.export)
     app.command("synth")(synth.synth)
 

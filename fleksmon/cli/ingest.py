@@ -19,7 +19,8 @@ def ingest(
         str | None,
         typer.Option(
             "--kind",
-            help="aggregate, ly-forloeb, ly-maaneder, fleksjob-timer or ressourceforloeb "
+            help="aggregate, overblik (full-time persons by Ydelsesgrupper, kept per group), "
+            "ly-forloeb, ly-maaneder, fleksjob-timer or ressourceforloeb "
             "\\[default: from the columns].",
             rich_help_panel=DATA,
         ),

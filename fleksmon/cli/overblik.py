@@ -1,0 +1,51 @@
+"""``fleksmon overblik``: the Jobcenteroverblik of one kommune for a quarter."""
+
+from __future__ import annotations
+
+from fleksmon.cli.options import (
+    AsOfOpt,
+    BomOpt,
+    FormatOpt,
+    KommuneOpt,
+    OutputOpt,
+    PeriodOpt,
+    StoreOpt,
+)
+
+
+def overblik(
+    kommune: KommuneOpt = None,
+    period: PeriodOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    bom: BomOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Jobcenteroverblik: the population 16-66 by labour-market status in a quarter.
+
+    As Figur 2 of STAR's Nøgletal reports: full-time persons per status, their
+    share of the population, the same share for Hele landet, and the change of
+    both against the same quarter a year before (%-point); '-' where the data
+    has no figure. Needs downloads of full-time persons by Ydelsesgrupper for the
+    kommune and Hele landet (two quarters) and the population 16-66, loaded with
+    'fleksmon ingest FILE --kind overblik'. -o FILE.xlsx writes a workbook sheet.
+
+    Example: fleksmon overblik --kommune Ballerup --period 2018K2
+    """
+    from fleksmon import api
+    from fleksmon.cli import common
+    from fleksmon.cli.output import emit_frame, err_console
+    from fleksmon.render.overblik import overblik_table
+
+    query = common.make_query(
+        kommune=kommune, period=period, store=store, as_of=as_of, source="auto", targets=None
+    )
+    result = api.jobcenteroverblik(query)
+    if output is not None and output.suffix.lower() == ".xlsx":
+        from fleksmon.render.overblik_excel import write_overblik
+
+        write_overblik(result, output)
+        err_console.print(f"Wrote {output}", markup=False)
+        return
+    emit_frame(result.records, fmt, output, bom=bom, table=overblik_table(result))
