@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from fleksmon import texts
 from fleksmon.render import excel
+from fleksmon.render.cells import set_value
 from fleksmon.render.overblik import MISSING, note_lines
 
 if TYPE_CHECKING:
@@ -57,11 +58,11 @@ def overblik_sheet(ws: Any, result: Overblik) -> None:
     """Fill an empty worksheet with the Jobcenteroverblik."""
     last = len(WIDTHS)
     ws.cell(1, 1, texts.message("overblik_title", area=result.area)).font = excel.TITLE
-    excel.set_value(ws.cell(2, 1), texts.message("overblik_figure"))
+    set_value(ws.cell(2, 1), texts.message("overblik_figure"))
     heads = [texts.quarter(result.quarter), *texts.OVERBLIK_HEADERS]
     for col, (head, width) in enumerate(zip(heads, WIDTHS, strict=True), start=1):
         cell = ws.cell(HEADER_ROW, col)
-        excel.set_value(cell, _wrap(head, width))
+        set_value(cell, _wrap(head, width))
         cell.font, cell.alignment, cell.border = excel.BOLD, excel.HEAD, excel.UNDER
         ws.column_dimensions[get_column_letter(col)].width = width
     lines = max(_wrap(h, w).count("\n") + 1 for h, w in zip(heads, WIDTHS, strict=True))
@@ -70,7 +71,7 @@ def overblik_sheet(ws: Any, result: Overblik) -> None:
     for row, record in enumerate(result.records.to_dicts(), start=FIRST_ROW):
         for col, (value, fmt) in enumerate(_cells(record), start=1):
             cell = ws.cell(row, col)
-            excel.set_value(cell, value)
+            set_value(cell, value)
             if fmt:
                 cell.number_format = fmt
             elif col > 1:
@@ -80,7 +81,7 @@ def overblik_sheet(ws: Any, result: Overblik) -> None:
             ws.cell(row, col).border = excel.UNDER
     for offset, text in enumerate(note_lines(result), start=2):
         at = row + offset
-        excel.set_value(ws.cell(at, 1), text)
+        set_value(ws.cell(at, 1), text)
         ws.cell(at, 1).alignment = _NOTE
         ws.merge_cells(start_row=at, start_column=1, end_row=at, end_column=last)
         chars = sum(WIDTHS) * 1.1
