@@ -416,6 +416,15 @@ def criteria_ids(query: Query, wanted: Sequence[str] | None = None) -> list[str]
     return found
 
 
+def all_met(result: Result) -> bool:
+    """True when every area of ``result`` and every area its query asked for has a share
+    that meets its target: an area without a share cannot be shown to meet it."""
+    met = set(result.records.filter(pl.col("met").fill_null(False))["kommune"].to_list())
+    shown = set(result.records["kommune"].to_list())
+    wanted = {areas.resolve(k).name for k in result.query.kommuner}
+    return (shown | wanted) <= met
+
+
 def available_criteria(
     store: Store, as_of: dt.datetime | None = None, criteria: Mapping[str, Criterion] | None = None
 ) -> list[str]:

@@ -8,6 +8,8 @@ Columns are read as text and parsed here, explicitly.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import polars as pl
 
 MISSING_MARKERS: tuple[str, ...] = ("", "-", "–", "..", ".", "x", "X", "NA", "n/a")
@@ -82,15 +84,18 @@ def parse_number(text: str | float | int | None) -> float | None:
 def round_half_away(x: float, digits: int = 0) -> float:
     """Round half away from zero (``2.5 → 3``, ``-2.5 → -3``), as the reports do.
 
-    A tiny tolerance absorbs binary noise such as ``0.285 * 100 = 28.499999…``.
+    Rounds the shortest decimal that names ``x`` (its ``repr``), not its binary
+    value: a share computed as one division of exact counts is the float nearest
+    to the true ratio, so a tie such as 24,35 % (stored as 24.350000000000001…)
+    or 0,285 is decided as a tie, and a value just below a tie stays below it.
 
     >>> round_half_away(2.5), round_half_away(0.125, 2), round_half_away(-1.5)
     (3.0, 0.13, -2.0)
+    >>> round_half_away(24.25, 1), round_half_away(24.35, 1), round_half_away(88.5)
+    (24.3, 24.4, 89.0)
     """
-    factor = 10.0**digits
-    scaled = abs(x) * factor
-    rounded = float(int(scaled + 0.5 + 1e-9))
-    return (rounded / factor) * (1.0 if x >= 0 else -1.0)
+    step = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(x))).quantize(step, rounding=ROUND_HALF_UP)) + 0.0
 
 
 def format_int(x: float) -> str:

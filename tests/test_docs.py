@@ -54,3 +54,27 @@ def test_readme_quick_start_runs(
     assert shown.group(1).splitlines() == printed[: len(shown.group(1).splitlines())]
     viborg = [line for line in result.stdout.splitlines() if line.startswith("│ Viborg")]
     assert [c.strip() for c in viborg[0].split("│")[1:6]] == ["Viborg", "87,9%", "90%", "2,1", "49"]
+
+
+def _readme_test_command() -> list[str]:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"Run the tests.*?```sh\n(.+?)\n```", readme, re.S)
+    assert block is not None
+    return [s.strip() for s in block.group(1).split("&&")]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    def words(command: str) -> list[str]:
+        return [w for w in shlex.split(command) if w not in ("python", "-m", "--quiet")]
+
+    venv, activate, install, *checks = _readme_test_command()
+    ci = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
+        if line and not line.startswith(("#", "set ", "cd ", "python -m pip install --quiet --up"))
+    ]
+    assert ci[:2] == [venv, activate]
+    assert words(ci[2]) == words(install)
+    assert ci[3:] == checks
+    assert checks[-1].split()[:2] == ["pytest", "-q"]
+    assert {"--cov=fleksmon", "--cov-fail-under=90"} <= set(checks[-1].split())

@@ -66,11 +66,18 @@ def test_exactly_on_target_is_met() -> None:
 @pytest.mark.parametrize(("n", "p"), [(0, 0), (None, 3), (10, None)])
 def test_no_share_without_population(n: float | None, p: float | None) -> None:
     frame = tidy(_k3(n, p) + _k3(10, 1, area="Faxe"))
-    recs = {r["kommune"]: r for r in api.gap("K3", frame=frame).records.to_dicts()}
-    if "Viborg" in recs:
-        assert recs["Viborg"]["share_pct"] is None
-        assert recs["Viborg"]["met"] is None
-        assert recs["Viborg"]["gap_persons"] is None
+    result = api.gap("K3", frame=frame, kommuner=["Viborg", "Faxe"])
+    recs = {r["kommune"]: r for r in result.records.to_dicts()}
+    assert set(recs) == {"Viborg", "Faxe"}
+    viborg = recs["Viborg"]
+    assert (viborg["population"], viborg["hits"]) == (n, p)
+    assert (viborg["share_pct"], viborg["met"], viborg["gap_pp"], viborg["gap_persons"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert recs["Faxe"]["share_pct"] == 10.0
 
 
 def test_gap_persons_rounds_half_away() -> None:
@@ -211,7 +218,15 @@ def test_r1_r2_from_the_jan_mar_2020_report() -> None:
     assert (r1["hits"], round_half_away(r1["share_pct"], 1)) == (1311.0, 27.9)
     assert (r2["hits"], round_half_away(r2["share_pct"], 1)) == (187.0, 4.0)
     assert r2["loentimer"] == 113.0
-    assert r1["baseline_pct"] == r1["share_pct"]
+    # A later quarter with other counts: its share is its own, the baseline stays Q1 2020.
+    q2 = (month_index(2020, 4), month_index(2020, 6))
+    later = {**counts, "rf_maalgruppe": 4000, "rf_praktik_loentilskud": 1000}
+    both = pl.concat([frame, tidy([("Hele landet", *q2, m, float(v)) for m, v in later.items()])])
+    r1_q2 = api.gap("R1", frame=both, period=parse_period("2020K2")).records.row(0, named=True)
+    r2_q2 = api.gap("R2", frame=both, period=parse_period("2020K2")).records.row(0, named=True)
+    assert r1_q2["period"] == "2020M04..2020M06"
+    assert (r1_q2["share_pct"], r1_q2["baseline_pct"]) == (100 * 1187 / 4000, r1["share_pct"])
+    assert (r2_q2["share_pct"], r2_q2["baseline_pct"]) == (100 * 187 / 4000, r2["share_pct"])
 
 
 def test_own_targets_lower_is_better(tmp_path: pytest.TempPathFactory) -> None:

@@ -43,13 +43,19 @@ def gap(
         ),
     ] = None,
     fail_on_gap: Annotated[
-        bool, typer.Option("--fail-on-gap", help="Exit with code 1 when a target is not met.")
+        bool,
+        typer.Option(
+            "--fail-on-gap",
+            help="Exit with code 1 unless every area shown or asked for meets its target "
+            "(an area without a share, e.g. no data or population 0, counts as not met).",
+        ),
     ] = False,
 ) -> None:
     """Distance to target now: share, target, %-point gap and persons missing.
 
     Uses the latest month with data, or the last month of --period; ✓ where met.
-    --fail-on-gap exits with code 1 when a target is missed (for scripts).
+    --fail-on-gap exits with code 1 when a target is missed or an area has no share
+    (for scripts).
     --by adds months to target: persons a month (persons still missing over the
     months to the deadline, rounded up) and, at the pace of the last six months,
     the month the target is reached ("ikke i dette tempo" when the share is not
@@ -74,5 +80,5 @@ def gap(
     if by is not None:
         results = [api.months_to_target(r, by) for r in results]
     emit(results, fmt, output, bom=bom, table=gap_table if by is None else target_table)
-    if fail_on_gap and any(r.records["met"].eq(False).any() for r in results):
+    if fail_on_gap and not all(api.all_met(r) for r in results):
         raise typer.Exit(1)

@@ -11,6 +11,7 @@ import polars as pl
 
 from fleksmon import areas
 from fleksmon.criteria import Criterion
+from fleksmon.errors import FleksmonError
 
 VALUE_COLUMNS = ("population", "hits")
 
@@ -132,8 +133,32 @@ def windows(
     )
 
 
-def _round_half_away(x: pl.Expr) -> pl.Expr:
-    return ((x.abs() + 0.5 + 1e-9).floor() * x.sign()).cast(pl.Int64)
+COUNT_UNITS = 10_000
+"""Counts are compared in integer ten-thousandths of a person (full-time persons carry
+two decimals), so sums over areas and months never depend on binary float noise."""
+TARGET_UNITS = 100
+"""Targets are compared in integer hundredths of a percent."""
+
+
+def _units(value: pl.Expr) -> pl.Expr:
+    """A (possibly float-summed) count as an exact integer number of ``COUNT_UNITS``."""
+    return (value * COUNT_UNITS).round(0).cast(pl.Int64)
+
+
+def _target_units(cid: str, target_pct: float) -> int:
+    """A target in percent as an exact integer number of ``TARGET_UNITS``."""
+    scaled = target_pct * TARGET_UNITS
+    if abs(scaled - round(scaled)) > 1e-6:
+        raise FleksmonError(
+            f"{cid}: target {target_pct:g} % has more than two decimals",
+            "give the target in percent with at most two decimals",
+        )
+    return round(scaled)
+
+
+def _div_half_away(num: pl.Expr, den: int) -> pl.Expr:
+    """``num / den`` rounded half away from zero, in exact integer arithmetic."""
+    return num.sign() * ((2 * num.abs() + den) // (2 * den))
 
 
 def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
@@ -143,32 +168,48 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
     ``gap_pp = 100·(t − share)`` and ``gap_persons = round(t·N − P)`` (half away
     from zero); the reverse for lower-is-better. Population 0 gives no share.
     A kommune with a target of its own (``crit.kommune_targets``) is measured
-    against that target.
+    against that target. Everything is decided on exact counts (integer
+    ``COUNT_UNITS``): ``met`` is an integer comparison (F = 8,1 and L = 0,9 is exactly
+    90 %), ``gap_persons`` an integer rounding, and ``share_pct`` and ``gap_pp`` are each
+    one division of exact integers, so a tie such as 24,25 % is the float nearest to it,
+    never 24,2499….
     """
-    n, p = pl.col("population"), pl.col("hits")
-    t = pl.lit(float(crit.target_pct))
+    extras = [name for name in extra_columns(crit) if name in frame.collect_schema().names()]
+    exact = frame.with_columns(
+        [_units(pl.col(c)).alias(f"_{c}") for c in [*VALUE_COLUMNS, *extras]]
+    )
+    n, p = pl.col("_population"), pl.col("_hits")
+    t: pl.Expr = pl.lit(_target_units(crit.id, crit.target_pct), dtype=pl.Int64)
     if crit.kommune_targets:
-        own = dict(crit.kommune_targets)
+        own = {k: _target_units(crit.id, pct) for k, pct in crit.kommune_targets}
         t = pl.col("kommune").replace_strict(
-            list(own), list(own.values()), default=t, return_dtype=pl.Float64
+            list(own), list(own.values()), default=t, return_dtype=pl.Int64
         )
     has_share = n.is_not_null() & p.is_not_null() & (n > 0)
-    share = pl.when(has_share).then(100.0 * p / n)
+    share = pl.when(has_share).then((100 * p).cast(pl.Float64) / n.cast(pl.Float64))
+    # excess = (t·N − P) in units of 1/(100·TARGET_UNITS·COUNT_UNITS) persons.
+    excess = t * n - 100 * TARGET_UNITS * p
     if crit.direction == "lower":
-        met = 100.0 * p <= t * n + 1e-9
-        gap_pp = share - t
-        gap_persons = (100.0 * p - t * n) / 100.0
-    else:
-        met = 100.0 * p + 1e-9 >= t * n
-        gap_pp = t - share
-        gap_persons = (t * n - 100.0 * p) / 100.0
-    return frame.with_columns(
-        share.alias("share_pct"),
-        t.alias("target_pct"),
-        pl.when(has_share).then(met).alias("met"),
-    ).with_columns(
-        pl.when(pl.col("met").not_()).then(gap_pp).alias("gap_pp"),
-        pl.when(pl.col("met").not_()).then(_round_half_away(gap_persons)).alias("gap_persons"),
+        excess = -excess
+    return (
+        exact.with_columns(
+            share.alias("share_pct"),
+            (t.cast(pl.Float64) / TARGET_UNITS).alias("target_pct"),
+            pl.when(has_share).then(excess <= 0).alias("met"),
+            *[
+                (pl.col(f"_{c}").cast(pl.Float64) / COUNT_UNITS).alias(c)
+                for c in [*VALUE_COLUMNS, *extras]
+            ],
+        )
+        .with_columns(
+            pl.when(pl.col("met").not_())
+            .then(excess.cast(pl.Float64) / (TARGET_UNITS * n).cast(pl.Float64))
+            .alias("gap_pp"),
+            pl.when(pl.col("met").not_())
+            .then(_div_half_away(excess, 100 * TARGET_UNITS * COUNT_UNITS))
+            .alias("gap_persons"),
+        )
+        .drop([f"_{c}" for c in [*VALUE_COLUMNS, *extras]])
     )
 
 
