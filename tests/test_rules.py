@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from fleksmon import api, report, sources
+from fleksmon import api, parts, report, sources
 from fleksmon.areas import kommuner
 from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
@@ -379,16 +379,22 @@ def _late_starters() -> pl.DataFrame:
     return pl.DataFrame(rows, schema=PERSON_KINDS["fleksjob-timer"], orient="row")
 
 
-def test_k3_parts_use_the_whole_panels_first_month(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_k3_parts_use_the_whole_panels_first_month(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     panel = _late_starters()
-    monkeypatch.setattr(sources, "PART_ROWS", 50)
-    parts = -(-panel.height // sources.PART_ROWS)
-    buckets = panel.select(pl.col("person").hash(seed=0) % parts).to_series()
-    anchor_part = buckets[0]
-    assert parts > 1 and (buckets != anchor_part).any()  # some part lacks the first month
+    monkeypatch.setattr(parts, "PART_ROWS", 50)
+    count = parts.part_count(panel.height)
+    buckets = panel["person"] % count
+    assert count > 1 and (buckets != ANCHOR % count).any()  # some part lacks the first month
+    store.ingest(panel, kind="fleksjob-timer", source=Path("timer.csv"), sha256="timer")
+    hours = store.person("fleksjob-timer")
+    assert hours is not None and len(list(hours.parts())) == count
+    result = api.compute("K3", store=store, kommuner=["København"])
+    got = [(r["period"], r["population"]) for r in result.records.rows(named=True)]
+    assert got[-3:] == [("2019M01", 12.0), ("2019M02", 12.0), ("2019M03", 12.0)]
+    assert re.match(r"1 \D", sources.k3_censored_note(store, None))
     expected = [(101, M0 + 12, 12, 0), (101, M0 + 13, 12, 0), (101, M0 + 14, 12, 0)]
-    got = sources.k3_partitioned(panel.lazy()).collect()
-    assert got.select(pl.all().cast(pl.Int64)).rows() == expected
     assert k3_monthly(panel.lazy()).collect().rows() == expected
     pieces = [
         panel.lazy().filter(pl.col("person") == ANCHOR),
