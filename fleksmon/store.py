@@ -713,12 +713,16 @@ class Store:
         )
 
     def _readable(self, batch: Batch) -> Path:
-        """The batch's file after a cheap check (present, same size, readable footer)."""
+        """The batch's file (or folder of parts) after a cheap check: present, the same
+        size as written, every footer readable."""
         path = self.batch_path(batch.file)
         try:
-            if batch.file_bytes >= 0 and path.stat().st_size != batch.file_bytes:
+            files = sorted(path.iterdir()) if batch.parts else [path]
+            size = sum(f.stat().st_size for f in files)
+            if batch.file_bytes >= 0 and size != batch.file_bytes:
                 raise self._damaged_batch(batch, "has changed size since it was written")
-            pl.read_parquet_schema(path)
+            for f in files:
+                pl.read_parquet_schema(f)
         except FileNotFoundError as exc:
             raise self._damaged_batch(batch, "is missing") from exc
         except PermissionError as exc:
@@ -739,7 +743,7 @@ class Store:
 
     def _resolved(self, batches: list[Batch], kind: str) -> pl.LazyFrame:
         if kind in PERSON_KINDS:
-            person = parts.resolve(self.root, batches, kind)
+            person = self._person(batches, kind)
             assert person is not None
             return person.scan()
         frames = [
@@ -755,7 +759,13 @@ class Store:
 
     def person(self, kind: str, as_of: dt.datetime | None = None) -> parts.PersonData | None:
         """The current person-level rows of ``kind``, readable part by part, or ``None``."""
-        return parts.resolve(self.root, self.batches(as_of), kind)
+        return self._person(self.batches(as_of), kind)
+
+    def _person(self, batches: list[Batch], kind: str) -> parts.PersonData | None:
+        for batch in batches:
+            if batch.kind == kind:
+                self._readable(batch)
+        return parts.resolve(self.root, batches, kind)
 
     def scan(self, kind: str, as_of: dt.datetime | None = None) -> pl.LazyFrame | None:
         """The current rows of one kind (newest batch per key), or ``None`` if there are none."""
@@ -818,6 +828,11 @@ class Store:
             found = self.orphans()
             for path in found:
                 path.unlink(missing_ok=True)
+            named = {self.batch_path(b.file) for b in self.batches()}
+            tables = self.root / TABLES
+            for folder in sorted(tables.glob("*/*"), reverse=True):
+                if folder.is_dir() and folder not in named and not any(folder.iterdir()):
+                    folder.rmdir()
             return found
 
 

@@ -62,7 +62,10 @@ def test_check_reports_a_wrong_row_count(loaded: Path, cli: Run) -> None:
 
 def test_check_reports_orphans_and_gc_removes_them(loaded: Path, cli: Run) -> None:
     batch = loaded / Store(loaded).batches()[0].file
+    staging = batch.with_name("20200101T000000000002-deadbeef.tmp")
+    staging.mkdir()
     left = [
+        staging / "part-0000.parquet",
         batch.with_name("20200101T000000000000-deadbeef.parquet.tmp"),
         batch.with_name("20200101T000000000001-deadbeef.parquet"),
         loaded / ".manifest.json.0123abcd.tmp",
@@ -74,13 +77,14 @@ def test_check_reports_orphans_and_gc_removes_them(loaded: Path, cli: Run) -> No
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == "".join(
         f"Orphan: {r} (left by an interrupted ingest)\n" for r in rel
-    ) + (f"Store {loaded}: ok; 3 orphan file(s), 'fleksmon store --gc' removes them\n")
+    ) + (f"Store {loaded}: ok; 4 orphan file(s), 'fleksmon store --gc' removes them\n")
     gc = cli("store", "--gc", "--store", str(loaded))
     assert (gc.exit_code, gc.stderr) == (
         0,
-        "".join(f"Removed {r}\n" for r in rel) + f"Store {loaded}: removed 3 orphan file(s).\n",
+        "".join(f"Removed {r}\n" for r in rel) + f"Store {loaded}: removed 4 orphan file(s).\n",
     )
     assert not any(p.exists() for p in left) and batch.exists()
+    assert [p.name for p in batch.parent.iterdir()] == [batch.name]
     again = cli("store", "--check", "--store", str(loaded))
     assert (again.exit_code, again.stderr) == (0, f"Store {loaded}: ok\n")
 

@@ -280,3 +280,37 @@ def test_a_bug_stays_a_traceback(loaded: Path, cli: Run, monkeypatch: pytest.Mon
     monkeypatch.setattr(Store, "kinds", bug)
     with pytest.raises(KeyError):
         cli("gap", "--store", str(loaded))
+
+
+@pytest.mark.parametrize(
+    ("damage", "what"),
+    [
+        (lambda p: __import__("shutil").rmtree(p), "is missing"),
+        (lambda p: next(p.glob("part-*")).unlink(), "has changed size since it was written"),
+        (
+            lambda p: (f := next(p.glob("part-*"))).write_bytes(bytes(f.stat().st_size)),
+            "is not a readable Parquet file",
+        ),
+    ],
+)
+def test_damaged_person_batch_names_its_source(
+    tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch, damage: Any, what: str
+) -> None:
+    monkeypatch.setenv("FLEKSMON_KEY", "fault-test-key")
+    hours = tmp_path / "timer.csv"
+    hours.write_text(
+        "person;kommune;periode;timer\n"
+        + "".join(f"p{i};Viborg;2019M{m:02d};{5 + i % 7},5\n" for i in range(20) for m in (1, 2)),
+        "utf-8",
+    )
+    root = tmp_path / "store"
+    assert cli("ingest", str(hours), "--store", str(root)).exit_code == 0
+    batch = Store(root).batches()[0]
+    damage(root / batch.file)
+    line = (
+        f"Error: the store at {root} is damaged: the batch file {batch.file} {what}. "
+        f"Re-ingest {hours.resolve()} (that repairs it) and run 'fleksmon store --check'."
+    )
+    _fails(cli("gap", "-c", "3", "--store", str(root)), line)
+    assert cli("ingest", str(hours), "--store", str(root)).exit_code == 0
+    assert cli("store", "--check", "--store", str(root)).exit_code == 0
