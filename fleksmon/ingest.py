@@ -281,6 +281,7 @@ def _one_extract_per_kind(
         if len(members) == 1:
             continue
         parts = [pendings[i] for i in members]
+        _refuse_same_file_twice(parts)
         digest = hashlib.sha256("".join(sorted(p.sha256 for p in parts)).encode()).hexdigest()
         frame: pl.DataFrame | Staged
         staged = [p.frame for p in parts if isinstance(p.frame, Staged)]
@@ -304,3 +305,19 @@ def _one_extract_per_kind(
         )
         batches[owner[members[0]]] = combined
     return batches, owner
+
+
+def _refuse_same_file_twice(parts: list[Pending]) -> None:
+    """Two files with the same content in one extract would count every person twice."""
+    seen: dict[str, Pending] = {}
+    for part in parts:
+        twin = seen.setdefault(part.sha256, part)
+        if twin is part:
+            continue
+        name, other = Path(part.source).name, Path(twin.source).name
+        same = (
+            f"{name} is given twice"
+            if part.source == twin.source
+            else f"{name} has the same content as {other}"
+        )
+        raise FleksmonError(f"{same}: its persons would be counted twice", "load the extract once")

@@ -177,3 +177,30 @@ def test_person_files_loaded_together_are_one_extract(
     later = json.loads(cli("store", "-s", apart, "-f", "json").stdout)
     assert later[1]["replaced"] == 1  # a newer extract replaces the kommune's spells
     assert counts[0]["period"] == "2019M07..2019M09"
+
+
+def test_one_person_extract_twice_in_one_ingest_is_refused(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLEKSMON_KEY", "k")
+    store = tmp_path / "s"
+    assert (
+        cli("ingest", str(ROOT / "examples" / "k1-sep-2019.csv"), "-s", str(store)).exit_code == 0
+    )
+    before = _snapshot(store)
+    first = tmp_path / "timer.csv"
+    first.write_text("person;kommune;periode;timer\na;Viborg;2019M01;7,5\n", "utf-8")
+    copy = tmp_path / "kopi.csv"
+    copy.write_bytes(first.read_bytes())
+    twice = cli("ingest", str(first), str(first), "--store", str(store))
+    same = cli("ingest", str(first), str(copy), "--store", str(store))
+    assert (twice.exit_code, same.exit_code) == (2, 2)
+    assert twice.stderr == (
+        "Error: timer.csv is given twice: its persons would be counted twice. "
+        "Load the extract once.\n"
+    )
+    assert same.stderr == (
+        "Error: kopi.csv has the same content as timer.csv: its persons would be counted "
+        "twice. Load the extract once.\n"
+    )
+    assert _snapshot(store) == before

@@ -16,6 +16,7 @@ from fleksmon.errors import FleksmonError
 from fleksmon.periods import month_index
 from fleksmon.pseudonym import pseudonym
 from fleksmon.readers.person import read_person
+from fleksmon.readers.person_stream import stage_person
 from fleksmon.schema import PERSON_KINDS
 
 KEY = b"test-key"
@@ -266,3 +267,100 @@ def test_million_row_csv_reads_in_seconds(tmp_path: Path) -> None:
     assert result.rows == 1_000_000
     assert result.frame.get_column("timer_cent").sum() == frame.get_column("timer_cent").sum()
     assert elapsed < 6
+
+
+TWICE = (
+    "the extract, or a part of it, was exported twice. Export it again, or delete the "
+    "repeated rows (if they are a second employer's, add the employer column, e.g. cvr)."
+)
+EMPTY_ID = "column 'person': the person id is empty. Give every row the person's CPR number or id."
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (HOURS + "p1;101;2019M01;7\n;101;2019M01;7\n", "row 3, " + EMPTY_ID),
+        (HOURS + "p1;101;2019M01;7\n  ;101;2019M01;7\n", "row 3, " + EMPTY_ID),
+        (SPELLS + ";101;01-01-2019;\n", "row 2, " + EMPTY_ID),
+        (
+            HOURS + "p1;101;2019M01;7\np2;101;2019M01;5\np1;101;2019M01;7\np2;101;2019M01;5\n",
+            "rows 4–5 repeat rows 2–3 exactly: " + TWICE,
+        ),
+        (
+            HOURS + "p0;101;2019M01;1\np1;101;2019M01;7\np2;101;2019M02;5\np3;101;2019M01;5\n"
+            "p1;101;2019M01;7\np2;101;2019M02;5\np4;101;2019M01;2\n",
+            "rows 6–7 repeat rows 3–4 exactly: " + TWICE,
+        ),
+        (
+            "person;kommune;periode\np1;101;2019M01\np2;101;2019M01\np1;101;2019M01\n"
+            "p2;101;2019M01\n",
+            "rows 4–5 repeat rows 2–3 exactly: " + TWICE,
+        ),
+        (
+            SPELLS + "p1;101;01-01-2019;31-03-2019\np2;101;01-02-2019;\n"
+            "p1;101;01-01-2019;31-03-2019\np2;101;01-02-2019;\n",
+            "rows 4–5 repeat rows 2–3 exactly: " + TWICE,
+        ),
+        (
+            SPELLS + "p1;101;01-01-2019;31-03-2019\np2;101;01-02-2019;\n"
+            "p1;101;01-01-2019;31-03-2019\n",
+            "row 4, column 'start': the same spell as row 2. Delete it.",
+        ),
+        (
+            "person;kommune;periode;timer;CVR-nr\np1;101;2019M01;7;111\np1;101;2019M01;7;222\n"
+            "p1;101;2019M01;7;111\n",
+            "row 4 repeats row 2 exactly, employer included. Delete the repeated row: one "
+            "employer's row for a person and month is given once.",
+        ),
+        (
+            "person;kommune;periode;timer;Linje\np1;101;2019M01;7;1\np1;101;2019M01;7;1\n",
+            "row 3 repeats row 2 exactly, line id included. Delete the repeated row: one "
+            "employer's row for a person and month is given once.",
+        ),
+    ],
+)
+def test_empty_ids_and_repeated_rows_refused(tmp_path: Path, text: str, expect: str) -> None:
+    path = write(tmp_path, text)
+    assert fails(path) == "udtraek.csv: " + expect
+    with pytest.raises(FleksmonError) as streamed:
+        stage_person(path, None, key=KEY, folder=tmp_path / "stage", at_least=3)
+    assert streamed.value.line() == "udtraek.csv: " + expect
+
+
+def test_a_doubled_extract_is_found_across_person_parts(tmp_path: Path) -> None:
+    rows = [f"p{i};101;2019M{m:02d};{i % 7 + 1}" for i in range(40) for m in (1, 2)]
+    path = write(tmp_path, HOURS + "\n".join(rows + rows) + "\n")
+    expect = "udtraek.csv: rows 82–161 repeat rows 2–81 exactly: " + TWICE
+    assert fails(path) == expect
+    with pytest.raises(FleksmonError) as streamed:
+        stage_person(path, None, key=KEY, folder=tmp_path / "stage", at_least=8)
+    assert streamed.value.line() == expect
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # Two employers paying the same hours in one month: both rows stay, K3 sums them.
+        (HOURS + "p1;101;2019M01;7\np1;101;2019M01;7\np2;101;2019M01;5\n", [700, 700, 500]),
+        # Two employers with the same hours every month, exported employer by employer.
+        (
+            HOURS + "p1;101;2019M01;7\np1;101;2019M02;7\np1;101;2019M01;7\np1;101;2019M02;7\n",
+            [700] * 4,
+        ),
+        # With the employer named, equal hours from two employers are two rows.
+        (
+            "person;kommune;periode;timer;cvr\np1;101;2019M01;7;111\np1;101;2019M01;7;222\n",
+            [700] * 2,
+        ),
+    ],
+)
+def test_legitimate_equal_rows_stay(tmp_path: Path, text: str, hours: list[int]) -> None:
+    path = write(tmp_path, text)
+    result = read_person(path, None, key=KEY)
+    assert result.frame.get_column("timer_cent").to_list() == hours
+    assert result.frame.columns == list(PERSON_KINDS["fleksjob-timer"])
+    staged = stage_person(path, None, key=KEY, folder=tmp_path / "stage")
+    assert staged.summary["rows"] == len(hours)
+    stored = pl.read_parquet(tmp_path / "stage" / "part-0000.parquet")
+    assert stored.columns == list(PERSON_KINDS["fleksjob-timer"])
+    assert sorted(stored.get_column("timer_cent").to_list()) == sorted(hours)

@@ -88,7 +88,10 @@ def test_history_error_names_the_first_offending_row_of_the_file(tmp_path: Path)
 
 def test_overlapping_spells_found_in_any_part(tmp_path: Path) -> None:
     spells = ly_spells(2000, 36, seed=2, start_month=START)
-    late = spells[[3_000]].with_columns(pl.col("slut").fill_null(pl.col("start")))
+    # The same start and a day longer: an overlapping spell, not a repeated one.
+    late = spells[[3_000]].with_columns(
+        pl.col("slut").fill_null(pl.col("start")) + pl.duration(days=1)
+    )
     path = tmp_path / "forloeb.csv"
     write_danish_csv(pl.concat([spells, late]), path)
     with pytest.raises(FleksmonError) as streamed:

@@ -48,8 +48,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "fleksjob": ("fleksjob",),
     "su": ("su", "uddannelse"),
     "beskaeftigelsesgrad": ("beskaeftigelsesgrad", "grad"),
+    "employer": ("arbejdsgiver", "arbejdsgiver_id", "arbejdsgiver_cvr", "cvr", "cvr_nr", "cvrnr",
+                 "cvr_nummer", "se_nr", "senr", "se_nummer", "employer", "employer_id",
+                 "virksomhed", "virksomhed_cvr", "p_enhed"),
+    "line_id": ("linje", "linje_id", "linjenr", "line", "line_id", "loebenr", "loebenummer",
+                "record_id", "post_id"),
 }  # fmt: skip
-"""Canonical column → accepted header names (folded: lower case, æøå spelled out)."""
+"""Canonical column → accepted header names (folded: lower case, æøå spelled out).
+
+``employer`` and ``line_id`` are not stored: they only tell a repeated row from a
+second employer's row (see :func:`repeat_error`)."""
+ROW_IDS = ("employer", "line_id")
 
 NEEDS: dict[str, tuple[str, ...]] = {
     "ly-forloeb": ("person", "kommune", "start", "slut"),
@@ -466,6 +475,99 @@ def _grade(frame: pl.DataFrame, source: str) -> pl.Series:
 # --------------------------------------------------------------------------- checks
 
 
+def check_person_ids(frame: FrameT, source: str) -> None:
+    """Refuse a row without a person id (a row that is empty altogether was skipped)."""
+    person = pl.col("person").cast(pl.String)
+    empty = person.is_null() | person.str.contains(r"^[\s\u00a0]*$")
+    first = frame.lazy().filter(empty).select(pl.col(_ROW).min()).collect().item()
+    if first is not None:
+        raise _fail(
+            source,
+            int(first),
+            "person",
+            "the person id is empty",
+            "give every row the person's CPR number or id",
+        )
+
+
+REPEATS_SCHEMA = {_ROW: pl.Int64, "_twin": pl.Int64, "person": pl.UInt64}
+"""What :func:`repeated_rows` returns: a repeated row, its first twin, the person."""
+
+
+def repeated_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``frame`` identical to an earlier row (``_twin``: the first such row).
+
+    ``frame`` must hold all rows of its persons (identical rows share the person);
+    the repeats of person-disjoint parts of a file are concatenated for
+    :func:`repeat_error`.
+    """
+    data = [c for c in frame.columns if c != _ROW]
+    digest = frame.select(pl.struct(data).hash(seed=0)).to_series()
+    ordered = digest.sort()  # sorting finds repeats faster than a hash table here
+    repeated = ordered.filter(ordered == ordered.shift(1)).unique()
+    if repeated.is_empty():
+        return pl.DataFrame(schema=REPEATS_SCHEMA)
+    return (
+        frame.select(_ROW, pl.col("person").cast(pl.UInt64))
+        .with_columns(digest.alias("_h"))
+        .filter(pl.col("_h").is_in(repeated.implode()))
+        .with_columns(pl.col(_ROW).min().over("_h").alias("_twin"))
+        .filter(pl.col("_twin") < pl.col(_ROW))
+        .select(_ROW, "_twin", "person")
+    )
+
+
+def repeat_error(
+    source: str, kind: str, repeats: pl.DataFrame, ids: list[str]
+) -> FleksmonError | None:
+    """The error for rows repeated where no extract can hold them twice, or ``None``.
+
+    Two identical rows are legitimate in an hours panel without employer or line
+    ids (two employers paying the same hours in one month: they are summed), and
+    harmless in benefit months (counted once). Refused are: a block of
+    consecutive rows covering two persons or more that repeats an earlier block
+    row by row (the extract, or a part of it, exported twice); with an employer
+    or line id column (``ids``), any row identical to an earlier one; and a
+    spell given twice.
+    """
+    if repeats.is_empty():
+        return None
+    ordered = repeats.sort(_ROW)
+    row, twin = pl.col(_ROW), pl.col("_twin")
+    chained = (row.shift(1) == row - 1) & (twin.shift(1) == twin - 1)
+    blocks = (
+        ordered.with_columns((~chained.fill_null(False)).cum_sum().alias("_run"))
+        .group_by("_run")
+        .agg(
+            row.min().alias("first"),
+            row.max().alias("last"),
+            twin.min().alias("from"),
+            twin.max().alias("to"),
+            pl.col("person").n_unique().alias("persons"),
+        )
+        .filter(pl.col("persons") >= 2)
+        .sort("first")
+    )
+    if blocks.height:
+        b = blocks.row(0, named=True)
+        return FleksmonError(
+            f"{source}: rows {b['first']}–{b['last']} repeat rows {b['from']}–{b['to']} "
+            "exactly: the extract, or a part of it, was exported twice",
+            "export it again, or delete the repeated rows (if they are a second employer's, "
+            "add the employer column, e.g. cvr)",
+        )
+    later, earlier = (int(v) for v in ordered.select(_ROW, "_twin").row(0))
+    if ids:
+        what = "employer" if "employer" in ids else "line id"
+        return FleksmonError(
+            f"{source}: row {later} repeats row {earlier} exactly, {what} included",
+            "delete the repeated row: one employer's row for a person and month is given once",
+        )
+    if kind == "ly-forloeb":
+        return _fail(source, later, "start", f"the same spell as row {earlier}", "delete it")
+    return None
+
+
 HOURS_COLUMN = {"fleksjob-timer": "timer_cent", "ressourceforloeb": "loentimer_cent"}
 """The hours column of the kinds that have one."""
 
@@ -580,8 +682,13 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
     )
     warnings = [f"{before - frame.height} empty rows skipped"] if frame.height < before else []
     chosen, frame = resolve_kind(source, frame, data_cols, kind, known)
+    check_person_ids(frame, source)
     frame = pseudonymize(frame, key, column="person", source=source, row_column=_ROW)
     parsed = parse_columns(frame, chosen, source)
+    ids = [c for c in ROW_IDS if c in parsed.columns]
+    repeated = repeat_error(source, chosen, repeated_rows(parsed), ids)
+    if repeated is not None:
+        raise repeated
     found_problems, dupes = history_problems(parsed, chosen)
     error = history_error(source, chosen, found_problems)
     if error is not None:
@@ -621,7 +728,8 @@ def resolve_kind(
 
 def parse_columns(frame: pl.DataFrame, chosen: str, source: str) -> pl.DataFrame:
     """The canonical text columns of ``frame`` (``person`` pseudonymized) parsed into the
-    ``PERSON_KINDS[chosen]`` schema, with ``_ROW``; refuses any cell that cannot be read."""
+    ``PERSON_KINDS[chosen]`` schema, with ``_ROW`` and the row ids (:data:`ROW_IDS`) the
+    file has; refuses any cell that cannot be read."""
     columns: dict[str, pl.Series] = {
         "person": frame.get_column("person"),
         "kommune_kode": _kommune(frame, source),
@@ -643,7 +751,7 @@ def parse_columns(frame: pl.DataFrame, chosen: str, source: str) -> pl.DataFrame
 
     schema = PERSON_KINDS[chosen]
     return pl.DataFrame({name: columns[name].alias(name) for name in schema}).with_columns(
-        frame.get_column(_ROW)
+        frame.get_column(_ROW), *frame.select(_text(c) for c in ROW_IDS if c in frame.columns)
     )
 
 

@@ -186,6 +186,7 @@ def _stage(
         total = rows
     empty = total - rows
     warnings = [f"{empty} empty rows skipped"] if empty > 0 else []
+    reader.check_person_ids(ids, source)
     hashed = pseudonymize(ids.select("person", _ROW), key, source=source, row_column=_ROW)
     lookup = pl.DataFrame({"_id": ids.get_column("person"), "_person": hashed.get_column("person")})
     del ids, hashed
@@ -210,6 +211,9 @@ def _stage(
 
     problems: dict[str, int] = {}
     dupes = 0
+    repeats: list[pl.DataFrame] = []
+    row_ids = [c for c in reader.ROW_IDS if c in named]
+    schema = list(PERSON_KINDS[chosen])
 
     def sorted_parts() -> Iterator[tuple[int, pl.DataFrame]]:
         nonlocal dupes
@@ -220,16 +224,21 @@ def _stage(
             part = pl.read_parquet(files).sort([*parts.SORT_KEYS[chosen], _ROW])
             for file in files:
                 file.unlink()
+            repeats.append(reader.repeated_rows(part))
             found, more = reader.history_problems(part, chosen)
             for name, row in found.items():
                 problems[name] = min(row, problems.get(name, row))
             dupes += more
             if chosen == "ly-maaneder":
                 part = part.unique(["person", "maaned"], keep="first", maintain_order=True)
-            yield index, part.drop(_ROW)
+            yield index, part.select(schema)
 
     staged = parts.write_parts(sorted_parts(), chosen, folder, count)
     parts.remove(spill)
+    found_repeats = pl.concat(repeats) if repeats else pl.DataFrame(schema=reader.REPEATS_SCHEMA)
+    repeated = reader.repeat_error(source, chosen, found_repeats, row_ids)
+    if repeated is not None:
+        raise repeated
     error = reader.history_error(source, chosen, problems)
     if error is not None:
         raise error
