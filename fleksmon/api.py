@@ -355,14 +355,8 @@ def jobcenteroverblik(query: Query | None = None, **selection: Unpack[Selection]
             "give exactly one --kommune, e.g. --kommune Ballerup",
         )
     area = areas.resolve(q.kommuner[0]).name
-    tidy = q.frame.lazy() if q.frame is not None else q.data_store().scan("aggregate", q.as_of)
-    found = (
-        overblik.overblik_rows(tidy).filter(pl.col("kommune") == area).select("fra", "til")
-        if tidy is not None
-        else None
-    )
-    quarters = sorted(found.unique().collect().iter_rows()) if found is not None else []
-    if not quarters:
+    tidy, quarters = _overblik_data(q, area)
+    if tidy is None or not quarters:
         raise FleksmonError(
             f"no Jobcenteroverblik data for {area}",
             "ingest full-time persons by Ydelsesgrupper: 'fleksmon ingest FILE --kind overblik'",
@@ -378,10 +372,25 @@ def jobcenteroverblik(query: Query | None = None, **selection: Unpack[Selection]
             f"no Jobcenteroverblik data for {area} in {texts.quarter(quarter)}",
             f"the data has {have}",
         )
-    assert tidy is not None
     records = overblik.overblik(tidy, area, quarter)
     notes = _overblik_notes(records, area, overblik.year_before(quarter))
     return Overblik(area, quarter, overblik.year_before(quarter), records, notes, q)
+
+
+def _overblik_data(q: Query, area: str) -> tuple[pl.LazyFrame | None, list[tuple[int, int]]]:
+    """The query's aggregate rows and the quarters (first, last month) they hold for ``area``."""
+    tidy = q.frame.lazy() if q.frame is not None else q.data_store().scan("aggregate", q.as_of)
+    if tidy is None:
+        return None, []
+    found = overblik.overblik_rows(tidy).filter(pl.col("kommune") == area).select("fra", "til")
+    return tidy, sorted(found.unique().collect().iter_rows())
+
+
+def has_overblik(query: Query) -> bool:
+    """True when the query names one area and the data has a Jobcenteroverblik for it."""
+    if len(query.kommuner) != 1:
+        return False
+    return bool(_overblik_data(query, areas.resolve(query.kommuner[0]).name)[1])
 
 
 def _overblik_notes(records: pl.DataFrame, area: str, before: Period) -> list[str]:

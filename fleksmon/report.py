@@ -7,14 +7,16 @@ Pure functions: they compute, they do not write or print. The writer is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import polars as pl
 
 from fleksmon import __version__, api, areas, provenance, sources, texts
 from fleksmon.criteria import MEASURE_LABELS, Criterion
 from fleksmon.errors import FleksmonError
+from fleksmon.measures import overblik as overblik_measures
 from fleksmon.measures import shares
 from fleksmon.periods import Period
 from fleksmon.query import Query
@@ -97,6 +99,9 @@ class ReportData:
     replaced: list[Batch] = field(default_factory=list)
     store_root: str | None = None
     as_of: dt.datetime | None = None
+    extra: list[tuple[str, Callable[[Any], None]]] = field(default_factory=list)
+    """Further sheets after the criteria: a name and a function that fills an empty
+    worksheet (the Jobcenteroverblik, months to target)."""
 
     @property
     def batches(self) -> list[Batch]:
@@ -265,3 +270,17 @@ def noegletal(
         .select("criterion", "period", "omraade", "share_pct")
     )
     return result, series
+
+
+def overblik_for_export(query: Query) -> api.Overblik | None:
+    """The Jobcenteroverblik a workbook for ``query`` includes: for its one kommune, at
+    the query's quarter when the data has it, else at the latest; ``None`` without data."""
+    if not api.has_overblik(query):
+        return None
+    period = query.period
+    if period is not None and overblik_measures.is_quarter(period):
+        try:
+            return api.jobcenteroverblik(query)
+        except FleksmonError:
+            pass
+    return api.jobcenteroverblik(query.but(period=None))

@@ -283,3 +283,21 @@ def test_xlsx_sheet(cli: Run, ob_store: Store, tmp_path: Path) -> None:
     ]
     assert ws.freeze_panes == "B5" and ws.page_setup.orientation == "landscape"
     assert ws.cell(23, 1).value.startswith("Anm.: A-dagpenge mv. omfatter")
+
+
+def test_export_adds_the_sheet_for_one_kommune(cli: Run, k1_store: Store, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    plain = tmp_path / "plain.xlsx"
+    assert cli("export", str(plain), "-k", "Ballerup", "-s", str(k1_store.root)).exit_code == 0
+    assert "Jobcenteroverblik" not in load_workbook(plain).sheetnames
+    k1_store.ingest(read_overblik(DATA).frame, kind="aggregate", source=DATA, sha256="ob")
+    out = tmp_path / "report.xlsx"
+    result = cli("export", str(out), "-k", "Ballerup", "-s", str(k1_store.root))
+    assert result.exit_code == 0, result.stderr
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["K1", "Jobcenteroverblik", "Data", "Kilder"]
+    assert [wb["Jobcenteroverblik"].cell(15, c).value for c in (1, 2)] == ["Fleksjob", 425]
+    both = tmp_path / "both.xlsx"
+    cli("export", str(both), "-k", "Ballerup", "-k", "Viborg", "-s", str(k1_store.root))
+    assert "Jobcenteroverblik" not in load_workbook(both).sheetnames

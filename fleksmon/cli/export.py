@@ -46,7 +46,9 @@ def export(
     A sheet per criterion (baseline, monthly shares, latest counts, gap, ✓ where
     met, the Anm./Kilde notes, a chart of the kommuner against Hele landet and the
     top-10 average), a "Data" sheet with every record and a "Kilder" sheet with
-    the ingested files and their SHA-256.
+    the ingested files and their SHA-256. With one --kommune whose Jobcenteroverblik
+    the store holds (ingest --kind overblik), a "Jobcenteroverblik" sheet too (the
+    quarter of --period, else the latest).
 
     Sheets print as they are: landscape, one page wide, header rows repeated.
 
@@ -75,5 +77,10 @@ def export(
         targets=targets,
     )
     data = report.workbook_data(api.criteria_ids(query, criterion), query)
+    overblik = report.overblik_for_export(query)
+    if overblik is not None:
+        from fleksmon.render.overblik_excel import extra_sheet
+
+        data.extra.append(extra_sheet(overblik))
     sheets = excel.write_workbook(data, output, template)
     err_console.print(f"Wrote {output} ({len(sheets)} sheets: {', '.join(sheets)})", markup=False)

@@ -472,6 +472,10 @@ def write_workbook(data: ReportData, output: Path, template: Path | None = None)
         name = _sheet_name(cid, taken)
         _criterion_sheet(_Target(wb.create_sheet(name), keep=False), section)
         names.append(name)
+    for title, fill_sheet in data.extra:
+        name = _sheet_name(title, taken)
+        fill_sheet(wb.create_sheet(name))
+        names.append(name)
     for name, fill in (("Data", _data_sheet), ("Kilder", _sources_sheet)):
         fill(_target(wb, name, template is not None), data)
         names.append(name)

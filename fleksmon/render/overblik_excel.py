@@ -9,6 +9,7 @@ figure, and the ``Anm.:`` and ``Kilde:`` lines below.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +94,11 @@ def overblik_sheet(ws: Any, result: Overblik) -> None:
         titles=f"{HEADER_ROW}:{HEADER_ROW}",
         freeze=f"B{FIRST_ROW}",
     )
+
+
+def extra_sheet(result: Overblik) -> tuple[str, Callable[[Any], None]]:
+    """The sheet as a workbook's extra sheet (see :class:`fleksmon.report.ReportData`)."""
+    return SHEET, lambda ws: overblik_sheet(ws, result)
 
 
 def write_overblik(result: Overblik, output: Path) -> list[str]:
