@@ -88,14 +88,17 @@ def round_half_away(x: float, digits: int = 0) -> float:
     value: a share computed as one division of exact counts is the float nearest
     to the true ratio, so a tie such as 24,35 % (stored as 24.350000000000001…)
     or 0,285 is decided as a tie, and a value just below a tie stays below it.
+    A small negative value keeps its sign (−0,03 → −0,0: the reports print a fall so).
 
     >>> round_half_away(2.5), round_half_away(0.125, 2), round_half_away(-1.5)
     (3.0, 0.13, -2.0)
     >>> round_half_away(24.25, 1), round_half_away(24.35, 1), round_half_away(88.5)
     (24.3, 24.4, 89.0)
+    >>> format_number(-0.03), format_number(0.0), format_number(-0.0)
+    ('-0,0', '0,0', '0,0')
     """
     step = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(x))).quantize(step, rounding=ROUND_HALF_UP)) + 0.0
+    return float(Decimal(repr(float(x) + 0.0)).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def format_int(x: float) -> str:
