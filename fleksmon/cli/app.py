@@ -125,6 +125,7 @@ def main_options(
 
 def _register() -> None:
     from fleksmon.cli import (
+        chart,
         compute,
         export,
         fetch,
@@ -144,6 +145,7 @@ def _register() -> None:
     app.command("noegletal")(noegletal.noegletal)
     app.command("overblik")(overblik.overblik)
     app.command("export")(export.export)
+    app.command("chart")(chart.chart)
     app.command("synth")(synth.synth)
 
 

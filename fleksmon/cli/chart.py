@@ -1,0 +1,84 @@
+"""``fleksmon chart``: each criterion's chart as PNG and SVG images for papers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fleksmon.cli.options import (
+    OUTPUT,
+    AsOfOpt,
+    CriterionOpt,
+    KommuneOpt,
+    PeriodOpt,
+    SourceOpt,
+    StoreOpt,
+    TargetsOpt,
+)
+from fleksmon.cli.options import Source as SourceEnum
+
+
+class ImageFormat(StrEnum):
+    """Which image files to write."""
+
+    both = "both"
+    png = "png"
+    svg = "svg"
+
+
+ImageFormatOpt = Annotated[
+    ImageFormat,
+    typer.Option("--image", help="png, svg or both.", rich_help_panel=OUTPUT),
+]
+
+
+def chart(
+    folder: Annotated[
+        Path, typer.Argument(help="The folder to write K1.png, K1.svg, … into.", show_default=False)
+    ],
+    criterion: CriterionOpt = None,
+    kommune: KommuneOpt = None,
+    period: PeriodOpt = None,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    source: SourceOpt = SourceEnum.auto,
+    targets: TargetsOpt = None,
+    image: ImageFormatOpt = ImageFormat.both,
+) -> None:
+    """Write each criterion's chart as PNG and SVG: the same lines as the workbook's chart.
+
+    The chosen kommuner in colour, Hele landet dashed, the top-10 average dotted
+    (only where 10 kommuner have data) and the target as the red line "Mål";
+    Danish title, axis, notes and source line. Needs matplotlib
+    (pip install 'fleksmon[charts]').
+
+    Example: fleksmon chart figurer --criterion 1 --kommune Viborg --kommune Thisted
+    """
+    from fleksmon import api, report
+    from fleksmon.cli import common
+    from fleksmon.cli.output import err_console
+    from fleksmon.errors import FleksmonError
+    from fleksmon.render import image as images
+
+    if not folder.is_dir():
+        raise FleksmonError(
+            f"cannot write into {folder}: not an existing folder", "create the folder first"
+        )
+    query = common.make_query(
+        kommune=kommune,
+        period=period,
+        store=store,
+        as_of=as_of,
+        source=source.value,
+        targets=targets,
+    )
+    data = report.workbook_data(api.criteria_ids(query, criterion), query)
+    formats = images.FORMATS if image is ImageFormat.both else (image.value,)
+    written = []
+    for section in data.sections:
+        written += images.draw(section, folder / section.result.criterion.id, formats)
+    names = ", ".join(p.name for p in written)
+    err_console.print(f"Wrote {len(written)} images to {folder}: {names}", markup=False)

@@ -1,0 +1,103 @@
+"""Chart images (PNG and SVG) for committee papers, drawn with matplotlib.
+
+The same lines as the workbook's chart (:func:`fleksmon.render.chart.lines`):
+the chosen kommuner in colour with markers, Hele landet black and dashed, the
+top-10 average grey and dotted, the target as the straight red line "Mål";
+straight segments between the periods, Danish title, axis and notes. The SVG
+keeps its texts as text (searchable, editable) and is byte-for-byte the same
+for the same figures. matplotlib is imported only when an image is drawn, so
+the rest of fleksmon starts without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fleksmon.errors import FleksmonError
+from fleksmon.render import chart
+
+if TYPE_CHECKING:
+    from fleksmon.report import Section
+
+FORMATS = ("png", "svg")
+DASHES = {"solid": "-", "dash": "--", "sysDot": ":"}
+"""DrawingML dash names (as in the workbook's chart) as matplotlib line styles."""
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise FleksmonError(
+            "chart images need matplotlib, which is not installed",
+            "install it with: pip install 'fleksmon[charts]'",
+        ) from exc
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def draw(section: Section, stem: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write ``section``'s chart as ``stem.png`` and/or ``stem.svg``; the files written."""
+    plt = _pyplot()
+    crit = section.result.criterion
+    lines = chart.lines(section.chart, crit)
+    labels = section.chart["period"].to_list()
+    style = {
+        "font.family": "DejaVu Sans",
+        "font.size": 10,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "fleksmon",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    written = []
+    with plt.rc_context(style):
+        fig, ax = plt.subplots(figsize=(9.0, 5.0), dpi=150)
+        xs = list(range(len(labels)))
+        for i, line in enumerate(lines):
+            ax.plot(
+                xs,
+                [float("nan") if v is None else v for v in line.values],
+                label=line.name,
+                color=f"#{line.colour}",
+                linewidth=line.width,
+                linestyle=DASHES.get(line.dash, "-"),
+                marker="o" if line.marker else None,
+                markersize=5,
+                zorder=3 if line.role == "target" else 2,
+                gid="maal" if line.role == "target" else f"serie-{i}",
+            )
+        low, high = chart.share_range(lines)
+        ax.set_ylim(low, high)
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v * 100:.0f}%")
+        ax.set_ylabel("Andel")
+        ax.set_xticks(xs, labels)
+        ax.grid(axis="y", color="#D9D9D9", linewidth=0.8)
+        ax.set_title(chart.title(crit, section.period_line()), loc="left", fontweight="bold")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=6, frameon=False)
+        notes = [*section.chart_notes, section.notes()[-1]]
+        fig.text(0.01, 0.01, "\n".join(notes), fontsize=8, va="bottom", ha="left")
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2 + 0.03 * len(notes))
+        try:
+            for fmt in formats:
+                path = stem.with_suffix(f".{fmt}")
+                fig.savefig(path, format=fmt, metadata=_metadata(fmt))
+                written.append(path)
+        except OSError as exc:
+            raise FleksmonError(
+                f"cannot write {stem.with_suffix('.' + fmt)} ({exc.strerror})",
+                "pick another folder",
+            ) from exc
+        finally:
+            plt.close(fig)
+    return written
+
+
+def _metadata(fmt: str) -> dict[str, str | None]:
+    """No creation date in the files, so the same figures give the same bytes."""
+    if fmt == "svg":
+        return {"Date": None, "Creator": "fleksmon"}
+    return {"Software": "fleksmon"}
