@@ -261,9 +261,9 @@ class Store:
                 "ask the folder's owner for write access, or use another --store",
             )
         if code in (errno.ENOTDIR, errno.EEXIST) and not self.root.is_dir():
+            what = "is a file, not a folder" if self.root.exists() else "lies under a file"
             return FleksmonError(
-                f"the store {self.root} is a file, not a folder",
-                "point --store (or FLEKSMON_STORE) at a folder",
+                f"the store {self.root} {what}", "point --store (or FLEKSMON_STORE) at a folder"
             )
         return FleksmonError(
             f"cannot finish {doing} in the store at {self.root} ({exc.strerror or exc})",

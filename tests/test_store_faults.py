@@ -60,6 +60,13 @@ def test_store_that_is_a_file(tmp_path: Path, cli: Run) -> None:
     _fails(cli("gap", "-c", "1", "--store", str(path)), line)
     _fails(cli("store", "--store", str(path)), line)
     assert path.read_text() == "not a store"
+    under = path / "store"
+    line = (
+        f"Error: the store {under} lies under a file. Point --store (or FLEKSMON_STORE) at a "
+        "folder."
+    )
+    _fails(cli("ingest", str(K1), "--store", str(under)), line)
+    _fails(cli("gap", "-c", "1", "--store", str(under)), line)
 
 
 @pytest.mark.parametrize(
