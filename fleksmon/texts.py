@@ -61,6 +61,7 @@ MESSAGES: dict[str, str] = {
     ),
     "land_no_data": "Hele landet vises ikke: der er ikke data for alle kommuner i perioden.",
     "noegletal_title": "Nøgletal: {statement}",
+    "pace_sheet": "Tempo mod {deadline}",
     "to_target_title": "{title}\n{period}; målet skal nås i {deadline} (om {months} måneder)",
     "per_month": (
         "Personer pr. måned: de manglende personer fordelt på de {months} måneder fra "

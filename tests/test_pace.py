@@ -287,3 +287,38 @@ def test_own_kommune_target_is_the_one_reached(cli: Run, pace_store: Store) -> N
     assert (ballerup["gap_persons"], ballerup["per_month"]) == (27, 3)
     assert ballerup["reached_at"] == "2020M01"
     assert got["Albertslund"]["reached_at"] == "2020M03"
+
+
+def test_export_by_adds_a_pace_sheet(cli: Run, pace_store: Store, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "report.xlsx"
+    result = cli("export", str(out), "-c", "1", "-s", str(pace_store.root), "--by", "2020M07")
+    assert result.exit_code == 0, result.stderr
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["K1", "Tempo mod Jul. 2020", "Data", "Kilder"]
+    ws = wb["Tempo mod Jul. 2020"]
+    assert ws["A4"].value == "Sep. 2019; målet skal nås i Jul. 2020 (om 10 måneder)"
+    rows = {
+        r[0]: r[1:]
+        for r in ws.iter_rows(min_row=6, max_row=11, values_only=True)
+        if r[0] in K1_FLEXJOB
+    }
+    assert rows["Albertslund"][2:] == (50, 5, pytest.approx(5 / 6), "Mar. 2020")
+    assert rows["Albertslund"][0] == pytest.approx(0.85)
+    assert rows["Faxe"][2:4] == ("✓", "✓")
+    assert rows["Viborg"][4:] == ("–", "–")
+    assert ws.cell(6, 2).number_format == "0.0%" and ws.cell(6, 6).number_format == "0.0"
+
+
+def test_export_by_deadline_not_after_is_one_line(
+    cli: Run, pace_store: Store, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.xlsx"
+    result = cli("export", str(out), "-c", "1", "-s", str(pace_store.root), "--by", "2019M08")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: the deadline 2019M08 is not after the latest month 2019M09. "
+        "Give --by a month after 2019M09.\n",
+    )
+    assert not out.exists()

@@ -10,6 +10,7 @@ import typer
 from fleksmon.cli.options import (
     OUTPUT,
     AsOfOpt,
+    ByOpt,
     CriterionOpt,
     KommuneOpt,
     PeriodOpt,
@@ -40,6 +41,7 @@ def export(
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
     template: TemplateOpt = None,
+    by: ByOpt = None,
 ) -> None:
     """Write an Excel workbook: a report table and line chart per criterion, data and sources.
 
@@ -48,7 +50,8 @@ def export(
     top-10 average), a "Data" sheet with every record and a "Kilder" sheet with
     the ingested files and their SHA-256. With one --kommune whose Jobcenteroverblik
     the store holds (ingest --kind overblik), a "Jobcenteroverblik" sheet too (the
-    quarter of --period, else the latest).
+    quarter of --period, else the latest). --by 2020M12 adds a sheet with months to
+    target per criterion (as gap --by).
 
     Sheets print as they are: landscape, one page wide, header rows repeated.
 
@@ -76,7 +79,13 @@ def export(
         source=source.value,
         targets=targets,
     )
-    data = report.workbook_data(api.criteria_ids(query, criterion), query)
+    ids = api.criteria_ids(query, criterion)
+    data = report.workbook_data(ids, query)
+    if by is not None:
+        from fleksmon.render.pace_excel import extra_sheet as pace_sheet
+
+        gaps = api.results(ids, query, latest_only=True)
+        data.extra.append(pace_sheet([api.months_to_target(r, by) for r in gaps]))
     overblik = report.overblik_for_export(query)
     if overblik is not None:
         from fleksmon.render.overblik_excel import extra_sheet

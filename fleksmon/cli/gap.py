@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from fleksmon.cli.options import (
-    SELECT,
     AsOfOpt,
     BomOpt,
+    ByOpt,
     CriterionOpt,
     FormatOpt,
     KommuneOpt,
@@ -33,15 +33,7 @@ def gap(
     as_of: AsOfOpt = None,
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Deadline month (2020M12): add persons a month to reach the target by then, "
-            "and when the pace of the last six months reaches it.",
-            rich_help_panel=SELECT,
-        ),
-    ] = None,
+    by: ByOpt = None,
     fail_on_gap: Annotated[
         bool,
         typer.Option(

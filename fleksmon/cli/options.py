@@ -114,3 +114,12 @@ TargetsOpt = Annotated[
         rich_help_panel=DATA,
     ),
 ]
+ByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Deadline month (2020M12): add persons a month to reach the target by then, "
+        "and when the pace of the last six months reaches it.",
+        rich_help_panel=SELECT,
+    ),
+]

@@ -183,7 +183,8 @@ PACE_LABELS = {
 }
 
 
-def _reached_cell(row: dict[str, Any]) -> str:
+def reached_cell(row: dict[str, Any]) -> str:
+    """``Nås ved nuværende tempo``: the month, ``ikke i dette tempo``, ``✓`` or ``–``."""
     status = row.get("pace_status")
     if status == "met":
         return MET
@@ -234,7 +235,7 @@ def target_table(result: Result) -> Table:
             _gap_cells(row)[1],
             MET if row.get("met") else count(per_month),
             NONE if pace is None else format_number(pace, 1),
-            _reached_cell(row),
+            reached_cell(row),
         ]
 
     _add_rows(table, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
