@@ -3,7 +3,8 @@
 Layout (format 2)::
 
     STORE/manifest.json                      format, key fingerprint, the batches
-    STORE/tables/<kind>/<batch id>.parquet   one immutable file per batch
+    STORE/tables/aggregate/<batch id>.parquet   one immutable file per batch
+    STORE/tables/<person kind>/<batch id>/      a folder of person parts (fleksmon.parts)
     STORE/.lock                              serializes writers
 
 Each ingest writes one Parquet file per table and then replaces
