@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -23,6 +23,9 @@ from fleksmon.store import TABLES, Batch, Pending, Store, file_hash
 RowsProgress = Callable[[int, int | None], None]
 """Called with the rows of a person-level file read so far and its rows (``None`` while
 unknown)."""
+
+if TYPE_CHECKING:
+    from fleksmon.readers import ReadResult
 
 
 @dataclass
@@ -100,6 +103,21 @@ def _person_summary(frame: pl.DataFrame, kind: str) -> dict[str, Any]:
     return summary
 
 
+def _read_aggregate(path: Path, table: str | None, labels: Mapping[str, str] | None) -> ReadResult:
+    """:func:`~fleksmon.readers.read_aggregate`; a download by Ydelsesgrupper that it
+    refuses gets a hint to read it as the Jobcenteroverblik."""
+    from fleksmon.readers import read_aggregate
+    from fleksmon.readers.overblik import looks_like_overblik
+
+    try:
+        return read_aggregate(path, table=table, labels=labels)
+    except FleksmonError as err:
+        if table is not None or not looks_like_overblik(path):
+            raise
+        hint = f"{err.hint.rstrip('.')}; for the Jobcenteroverblik: --kind overblik"
+        raise FleksmonError(err.message, hint) from err
+
+
 def read_file(
     path: Path,
     *,
@@ -118,7 +136,7 @@ def read_file(
     at least ``part_counts[kind]`` parts; ``rows_progress`` follows its rows.
     Without it, the file is read into memory.
     """
-    from fleksmon.readers import read_aggregate, sniff_kind
+    from fleksmon.readers import sniff_kind
 
     if not path.is_file():
         raise FleksmonError(f"{path}: no such file", "check the path")
@@ -131,7 +149,7 @@ def read_file(
         result = read_overblik(path)
         found = "aggregate"
     elif found == "aggregate":
-        result = read_aggregate(path, table=table, labels=labels)
+        result = _read_aggregate(path, table, labels)
     if found == "aggregate":
         frame = result.frame
         summary = _aggregate_summary(frame, result.table, result.dimensions)

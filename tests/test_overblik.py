@@ -301,3 +301,10 @@ def test_export_adds_the_sheet_for_one_kommune(cli: Run, k1_store: Store, tmp_pa
     both = tmp_path / "both.xlsx"
     cli("export", str(both), "-k", "Ballerup", "-k", "Viborg", "-s", str(k1_store.root))
     assert "Jobcenteroverblik" not in load_workbook(both).sheetnames
+
+
+def test_plain_ingest_of_an_overblik_download_hints_at_the_kind(cli: Run, tmp_path: Path) -> None:
+    result = cli("ingest", str(DATA), "-s", str(tmp_path / "s"))
+    assert result.exit_code == 2
+    assert result.stderr.endswith("; for the Jobcenteroverblik: --kind overblik.\n")
+    assert not (tmp_path / "s").exists() or not any((tmp_path / "s").rglob("*.parquet"))

@@ -96,6 +96,20 @@ def _categories(long: Long, name: str, warnings: list[str]) -> Long:
     return Long(frame, dims, long.area_label)
 
 
+def looks_like_overblik(path: Path) -> bool:
+    """True when a CSV or .xlsx file's header has a benefit-group column (Ydelsesgrupper)."""
+    from fleksmon.readers.layout import ROLE_NAMES
+    from fleksmon.readers.tabular import header_names
+
+    if Path(path).suffix.lower() in (".json", ".ndjson", ".jsonl"):
+        return False
+    try:
+        header = header_names(Path(path), ROLE_NAMES["area"])
+    except (FleksmonError, OSError, ValueError):
+        return False
+    return any(fold_label(name) in STATUS_COLUMNS for name in header)
+
+
 def read_overblik(path: Path) -> ReadResult:
     """Read a Jobcenteroverblik download into the AGGREGATE schema (one measure per status)."""
     path = Path(path)
