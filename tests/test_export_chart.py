@@ -135,3 +135,14 @@ def test_top10_left_out_only_in_short_months() -> None:
         "Top-10 gns. er udeladt for Jul. 2019, Aug. 2019, da kun 9 kommuner har data "
         "(der skal være mindst 10).",
     ]
+
+
+def test_chart_starts_a_page_when_it_would_be_cut(k1_store: Store, tmp_path: Path) -> None:
+    ws = write(tmp_path, Query(store=k1_store))["K1"]
+    (chart,) = ws._charts
+    kilde = column_a(ws).index("Kilde: Jobindsats.dk") + 1
+    assert [b.id for b in ws.row_breaks.brk] == [kilde] == [chart.anchor._from.row - 1]
+
+
+def test_chart_stays_on_the_first_page_when_it_fits(national: Any) -> None:
+    assert national["K1"].row_breaks.brk == []

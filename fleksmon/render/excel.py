@@ -44,6 +44,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 
 from fleksmon import texts
 from fleksmon.criteria import MEASURE_LABELS
@@ -58,9 +59,14 @@ from fleksmon.report import ReportData, Section
 GROUP_ROW, HEAD_ROW, FIRST_ROW = 4, 5, 6
 HEADER_WIDTH = 14
 """Header texts are wrapped at this many characters (words kept whole)."""
-CHART_ROWS = 18
-"""Rows (of 15 points) the chart covers below the table; its height is half as many cm."""
+CHART_ROWS, MIN_CHART_ROWS = 18, 12
+"""Rows (of 15 points) the chart covers below the table (its height is half as many cm):
+as many as are left on the first page, at most 18; fewer than 12 left starts a new page."""
 EMU_PER_POINT = 12700
+DEFAULT_ROW = 15.0
+"""Points of a row without a height of its own."""
+PRINT_WIDTH_CM, PRINT_HEIGHT_PT = 29.7 - 2 * 1.27, (21.0 - 2 * 0.8 * 2.54) / 2.54 * 72 - 30
+"""The printable area of a landscape A4 page within the margins (less the page header)."""
 FONT = "Calibri"
 BOLD = Font(name=FONT, size=11, bold=True)
 TITLE = Font(name=FONT, size=13, bold=True)
@@ -124,9 +130,10 @@ def _shown(value: Any, fmt: str | None) -> str:
     return str(value)
 
 
-def _lines(text: str, width_chars: float, size: float = 11.0) -> int:
-    """How many lines ``text`` takes wrapped in ``width_chars`` of column width."""
-    per_line = max((width_chars - 1) * 11.0 / size * 0.95, 1.0)
+def _lines(text: str, width_chars: float, size: float = 11.0, bold: bool = True) -> int:
+    """How many lines ``text`` takes wrapped in ``width_chars`` of column width (plain
+    text runs about 1,1 characters a width unit, bold 0,95)."""
+    per_line = max((width_chars - 1) * 11.0 / size * (0.95 if bold else 1.1), 1.0)
     return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
 
 
@@ -149,10 +156,11 @@ def _wide_text(t: _Target, row: int, text: str, last_col: int, width: float, **s
     """A line of text across the table's columns, wrapped, its row as high as it needs."""
     font = style.get("font")
     size = float(font.size) if font is not None and font.size else 11.0
+    bold = bool(font is not None and font.b)
     t.put(row, 1, text, alignment=WRAP, **style)
     if last_col > 1:
         t.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    t.ws.row_dimensions[row].height = _height(_lines(text, width, size), size)
+    t.ws.row_dimensions[row].height = _height(_lines(text, width, size, bold), size)
 
 
 def _header_block(t: _Target, section: Section, widths: list[float]) -> None:
@@ -231,19 +239,33 @@ def _criterion_sheet(t: _Target, section: Section) -> None:
         row += 1
     crit = section.result.criterion
     _print_setup(t.ws, f"{crit.id}: {crit.name}", section.period_line())
-    _chart(t, section, row + 1, widths)
+    rows = _rows_left(t.ws, row, widths)
+    if rows < MIN_CHART_ROWS:
+        t.ws.row_breaks.append(Break(id=row - 1))
+        rows = CHART_ROWS
+    _chart(t, section, row + 1, widths, min(rows, CHART_ROWS))
 
 
-def _chart(t: _Target, section: Section, row: int, widths: list[float]) -> None:
-    """The chart below the table (straight lines, the target as the line "Mål"), the notes
-    under it and, below them, the figures it draws."""
+def _rows_left(ws: Any, last_row: int, widths: list[float]) -> int:
+    """Rows of default height left on the first printed page (landscape A4 at the scale
+    that fits the table's width) below ``last_row``, so the chart is never cut."""
+    scale = min(1.0, PRINT_WIDTH_CM / _width_cm(widths))
+    used = sum(ws.row_dimensions[r].height or DEFAULT_ROW for r in range(1, last_row + 1))
+    return int((PRINT_HEIGHT_PT / scale - used) // DEFAULT_ROW)
+
+
+def _chart(
+    t: _Target, section: Section, row: int, widths: list[float], rows: int = CHART_ROWS
+) -> None:
+    """The chart below the table, ``rows`` rows high (straight lines, the target as the
+    line "Mål"), the notes under it and, below them, the figures it draws."""
     crit = section.result.criterion
     drawn = chart.lines(section.chart, crit)
     if len(drawn) == 1:
         return
     labels = section.chart["period"].to_list()
-    data_row = row + CHART_ROWS + 1 + len(section.chart_notes) + 1
-    for offset, note in enumerate(section.chart_notes, start=row + CHART_ROWS + 1):
+    data_row = row + rows + 1 + len(section.chart_notes) + 1
+    for offset, note in enumerate(section.chart_notes, start=row + rows + 1):
         _wide_text(t, offset, note, len(widths), sum(widths))
     t.put(data_row, 1, "Data til figuren", font=BOLD)
     t.put(data_row + 1, 1, "Periode", font=BOLD, border=UNDER)
@@ -253,19 +275,26 @@ def _chart(t: _Target, section: Section, row: int, widths: list[float]) -> None:
             t.put(offset, col, NONE if value is None else value, PCT)
     for offset, label in enumerate(labels, start=data_row + 2):
         t.put(offset, 1, label)
-    t.ws.add_chart(_line_chart(t.ws, section, drawn, data_row + 1, sum(widths)), f"A{row}")
+    t.ws.add_chart(
+        _line_chart(t.ws, section, drawn, data_row + 1, _width_cm(widths), rows), f"A{row}"
+    )
+
+
+def _width_cm(widths: list[float]) -> float:
+    """How wide columns of these Excel widths are on paper (7 px a character at 96 dpi)."""
+    return sum((w * 7 + 5) / 96 * 2.54 for w in widths)
 
 
 def _line_chart(
-    ws: Any, section: Section, drawn: list[chart.Line], head: int, width: float
+    ws: Any, section: Section, drawn: list[chart.Line], head: int, width: float, rows: int
 ) -> LineChart:
     """A native line chart of the figures under ``head``: one straight series per line."""
     crit = section.result.criterion
     plot = LineChart()
     plot.title = chart.title(crit, section.period_line())
     plot.style = 2
-    plot.height = CHART_ROWS * 0.5
-    plot.width = min(max(width * 0.21, 16.0), 30.0)
+    plot.height = rows * 0.5
+    plot.width = max(width, 16.0)
     plot.legend.position = "b"
     plot.y_axis.number_format = PCT
     plot.y_axis.title = "Andel"
