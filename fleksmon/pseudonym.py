@@ -156,7 +156,7 @@ def pseudonymize(
             int(frame.get_column(row_column)[position]) if row_column is not None else position + 1
         )
         raise FleksmonError(
-            f"{source}: row {row}: identifier is not a valid CPR number or person id",
+            f"{source}: row {row}, column {column!r}: not a valid CPR number or person id",
             "give a CPR number as DDMMYY-SSSS or 10 digits, or use an opaque id that is not "
             "CPR-shaped",
         )

@@ -231,7 +231,10 @@ def test_broken_cpr_is_refused_without_echo(tmp_path: Path) -> None:
         "cpr;kommune;periode;timer\n010190-1234;101;2019M01;7\n01019012345;101;2019M01;7\n",
     )
     line = fails(path)
-    assert "row 3" in line
+    assert line == (
+        "udtraek.csv: row 3, column 'person': not a valid CPR number or person id. Give a CPR "
+        "number as DDMMYY-SSSS or 10 digits, or use an opaque id that is not CPR-shaped."
+    )
     assert "01019012345" not in line
     assert not CPR.search(line)
 
