@@ -263,8 +263,8 @@ def rf_panel(persons: int, months: int, seed: int, start_month: int) -> pl.DataF
 
 
 def write_danish_csv(frame: pl.DataFrame, path: Path) -> None:
-    """Write a person-level frame as a Danish extract: ``;``, decimal comma hours,
-    months as ``2019M11`` and dates as ``31-08-2019``."""
+    """Write a person-level frame as a Danish extract: ``;``, decimal comma hours and
+    numbers, flags as 0/1, months as ``2019M11`` and dates as ``31-08-2019``."""
     exprs: list[pl.Expr] = []
     for name, dtype in frame.schema.items():
         col = pl.col(name)
@@ -279,6 +279,10 @@ def write_danish_csv(frame: pl.DataFrame, path: Path) -> None:
             exprs.append(text.alias(name.removesuffix("_cent")))
         elif dtype == pl.Date:
             exprs.append(col.dt.strftime("%d-%m-%Y"))
+        elif dtype == pl.Boolean:
+            exprs.append(col.cast(pl.UInt8))
+        elif dtype == pl.Float64:
+            exprs.append(col.cast(pl.String).str.replace(".", ",", literal=True))
         elif name == "kommune_kode":
             exprs.append(col.alias("kommune"))
         else:

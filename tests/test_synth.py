@@ -99,6 +99,26 @@ def test_cli_writes_a_danish_csv_that_reads_back(tmp_path: Path) -> None:
     assert back.frame.drop("person").equals(panel.drop("person"))
 
 
+def test_cli_writes_a_ressourceforloeb_csv_that_reads_back(tmp_path: Path) -> None:
+    app = typer.Typer()
+    app.command()(synth_command)
+    app.command("other")(lambda: None)
+    out = tmp_path / "rf.csv"
+    args = ["synth", "ressourceforloeb", str(out), "--persons", "200", "--months", "24"]
+    result = CliRunner().invoke(app, [*args, "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    header, first = out.read_text(encoding="utf-8").splitlines()[:2]
+    assert header == (
+        "person;kommune;periode;praktik_loentilskud;loentimer;fleksjob;su;beskaeftigelsesgrad"
+    )
+    assert first.split(";")[3] in ("0", "1")
+    assert "," in first.split(";")[7]
+    back = read_person(out, None, key=b"k")
+    panel = synth.rf_panel(200, 24, seed=3, start_month=START)
+    assert back.kind == "ressourceforloeb"
+    assert back.frame.drop("person").equals(panel.drop("person"))
+
+
 @pytest.mark.slow
 def test_ten_million_rows_k3_fast() -> None:
     panel = synth.hours_panel(250_000, 120, seed=9, start_month=month_index(2010, 1))

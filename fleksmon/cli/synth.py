@@ -9,11 +9,11 @@ import typer
 
 from fleksmon.errors import FleksmonError
 
-KINDS = ("fleksjob-timer", "ly-forloeb", "ly-maaneder")
+KINDS = ("fleksjob-timer", "ly-forloeb", "ly-maaneder", "ressourceforloeb")
 
 
 def synth(
-    kind: Annotated[str, typer.Argument(help="fleksjob-timer, ly-forloeb or ly-maaneder")],
+    kind: Annotated[str, typer.Argument(help="fleksjob-timer, ly-forloeb, ly-maaneder or ressourceforloeb")],
     output: Annotated[
         Path,
         typer.Argument(help="a .parquet or .csv file, or a directory for a chunked Parquet panel"),
@@ -28,6 +28,8 @@ def synth(
     CSV output is a Danish extract (';', decimal comma, months as 2019M11);
     an output path without a suffix gets Parquet files of 250.000 persons each
     (fleksjob-timer only), for panels too large for memory.
+
+    ressourceforloeb writes months in ressourceforløb with their flags (R1/R2).
 
     Example: fleksmon synth fleksjob-timer timer.parquet --persons 250000 --months 120
     """
@@ -55,6 +57,8 @@ def synth(
         return
     if kind == "fleksjob-timer":
         frame = generate.hours_panel(persons, months, seed, first)
+    elif kind == "ressourceforloeb":
+        frame = generate.rf_panel(persons, months, seed, first)
     else:
         frame = generate.ly_spells(persons, months, seed, first)
         if kind == "ly-maaneder":
