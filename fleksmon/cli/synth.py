@@ -13,7 +13,9 @@ KINDS = ("fleksjob-timer", "ly-forloeb", "ly-maaneder", "ressourceforloeb")
 
 
 def synth(
-    kind: Annotated[str, typer.Argument(help="fleksjob-timer, ly-forloeb, ly-maaneder or ressourceforloeb")],
+    kind: Annotated[
+        str, typer.Argument(help="fleksjob-timer, ly-forloeb, ly-maaneder or ressourceforloeb")
+    ],
     output: Annotated[
         Path,
         typer.Argument(help="a .parquet or .csv file, or a directory for a chunked Parquet panel"),
