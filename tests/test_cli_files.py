@@ -114,7 +114,7 @@ def test_synth_directory_is_a_chunked_hours_panel(cli: Run, tmp_path: Path) -> N
         (
             ["rf", "x.csv"],
             "Error: unknown synthetic kind 'rf'. "
-            "Use one of fleksjob-timer, ly-forloeb, ly-maaneder.\n",
+            "Use one of fleksjob-timer, ly-forloeb, ly-maaneder, ressourceforloeb.\n",
         ),
         (
             ["ly-forloeb", "x.xlsx"],
