@@ -112,3 +112,12 @@ def test_data_sheet_formats_and_print(k1_store: Store, tmp_path: Path) -> None:
     assert ws.freeze_panes == "B2" and ws.print_title_rows == "$1:$1"
     assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(heads)).column_letter}{len(K1_SEP_2019) + 1}"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+
+
+def test_person_level_batch_behind_k2(cli: Any, store: Store, tmp_path: Path) -> None:
+    spells = Path(__file__).resolve().parents[1] / "examples" / "persons" / "ly-forloeb.csv"
+    assert cli("ingest", str(spells), "-s", str(store.root)).exit_code == 0
+    table = listed(export(store, tmp_path, "K2"))
+    assert list(table) == [str(spells)]
+    assert table[str(spells)][1:3] == ("ly-forloeb", 4880)
+    assert table[str(spells)][5] == "Bruges"
