@@ -26,13 +26,21 @@ __all__ = [
     "__version__",
     "compute",
     "gap",
+    "jobcenteroverblik",
     "months_to_target",
     "open_store",
     "parse_period",
 ]
 
 if TYPE_CHECKING:
-    from fleksmon.api import Result, compute, gap, months_to_target, open_store
+    from fleksmon.api import (
+        Result,
+        compute,
+        gap,
+        jobcenteroverblik,
+        months_to_target,
+        open_store,
+    )
     from fleksmon.criteria import CRITERIA
     from fleksmon.query import Query
     from fleksmon.store import Store
@@ -41,6 +49,7 @@ _LAZY = {
     "compute": "fleksmon.api",
     "gap": "fleksmon.api",
     "months_to_target": "fleksmon.api",
+    "jobcenteroverblik": "fleksmon.api",
     "open_store": "fleksmon.api",
     "Result": "fleksmon.api",
     "Query": "fleksmon.query",

@@ -1,6 +1,6 @@
 """The Jobcenteroverblik (Figur 2 of the Nøgletal report, Ballerup 2. kvartal 2018).
 
-The input ``tests/data/overblik-ballerup-2018k2.csv`` holds Ballerup's counts and
+The input ``examples/overblik-ballerup-2018k2.csv`` holds Ballerup's counts and
 population for 2. kvartal 2018 as the report prints them. Everything else in it is
 CONSTRUCTED (the report does not print it): Ballerup 2. kvartal 2017 (population
 29.850), and Hele landet for both quarters (population 3.720.000 and 3.705.000),
@@ -30,7 +30,7 @@ from tests.conftest import SHARED
 
 Run = Callable[..., Any]
 
-DATA = Path(__file__).parent / "data" / "overblik-ballerup-2018k2.csv"
+DATA = Path(__file__).resolve().parents[1] / "examples" / "overblik-ballerup-2018k2.csv"
 SEED = SHARED / "seeds" / "star-noegletal-ballerup-aug-2018.txt"
 Q2_2018 = parse_period("2018K2")
 
