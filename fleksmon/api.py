@@ -101,6 +101,8 @@ def compute(
         )
     notes: list[str] = []
     whole: tuple[int, int] | None = None
+    if crit.window != 0:
+        _refuse_non_monthly(crit, tidy)
     if crit.window == 0:
         whole = (period.start, period.end) if period else _latest_whole_period(tidy, crit)
         if whole is None:
@@ -117,7 +119,8 @@ def compute(
             "ingest an extract with these measures",
         )
     months = _select_months(crit, usable, period, latest_only, whole)
-    selected = _select_areas(crit, full, q.kommuner, months, notes)
+    labels = {m: _period_of(crit, m, whole).human() for m in months}
+    selected = _select_areas(crit, full, q.kommuner, labels, notes)
     baseline = _baseline(crit, tidy, whole)
     base = _baseline_shares(crit, full, tidy, baseline)
     records = _records(crit, selected, months, base, whole)
@@ -126,6 +129,18 @@ def compute(
     if q.frame is None:
         notes.extend(_store_notes(q, crit, used, months[-1]))
     return Result(crit, records, periods, baseline, used, notes, q)
+
+
+def _refuse_non_monthly(crit: Criterion, tidy: pl.LazyFrame) -> None:
+    """A monthly criterion never spreads a quarter's or a year's value over its months."""
+    found = shares.non_monthly(tidy, crit)
+    if found is not None:
+        measure, fra, til = found
+        raise FleksmonError(
+            f"{crit.id} needs monthly values, but the data holds {measure} for "
+            f"{Period(fra, til).code()} (more than one month)",
+            "download the table by month (Periode: måned) and ingest it again",
+        )
 
 
 def _store_notes(q: Query, crit: Criterion, used: str, latest: int) -> list[str]:
@@ -190,31 +205,78 @@ def _select_areas(
     crit: Criterion,
     full: pl.DataFrame,
     kommuner: Sequence[str],
-    months: list[int],
+    labels: dict[int, str],
     notes: list[str],
 ) -> pl.DataFrame:
-    in_months = full.filter(pl.col("maaned").is_in(months))
+    """The rows of the areas asked for (or every area with data) in the selected months,
+    with a note for each area that has no data, a value missing in the download, or a
+    sum that is unknown because a member's value is missing."""
+    in_months = full.filter(pl.col("maaned").is_in(list(labels)))
+    said = pl.col("population").is_not_null() | pl.col("missing").fill_null(False)
     if kommuner:
         wanted = list(dict.fromkeys(areas.resolve(k).name for k in kommuner))
         rows = in_months.filter(pl.col("kommune").is_in(wanted))
-        found = set(rows.filter(pl.col("population").is_not_null())["kommune"].to_list())
-        missing = [w for w in wanted if w not in found]
-        if len(missing) == len(wanted):
+        found = set(rows.filter(said)["kommune"].to_list())
+        absent = [w for w in wanted if w not in found]
+        if len(absent) == len(wanted):
             raise FleksmonError(
-                f"no {crit.id} data for {', '.join(missing)} in the selected period",
+                f"no {crit.id} data for {', '.join(absent)} in the selected period",
                 "check the kommune, or ingest an extract that covers it",
             )
-        for name in missing:
-            notes.append(texts.message("no_data", area=name, crit=crit.id))
+        for name in absent:
+            notes.append(_absent_note(crit, name, rows.filter(pl.col("kommune") == name)))
+        notes.extend(_missing_notes(crit, rows, labels))
         return rows
-    shown = in_months.filter((pl.col("_kind") == "kommune") | pl.col("complete").fill_null(False))
-    with_data = set(shown.filter(pl.col("population").is_not_null())["kommune"].to_list())
+    unknown_sum = pl.col("covered").fill_null(False) & pl.col("missing").fill_null(False)
+    shown = in_months.filter(
+        (pl.col("_kind") == "kommune") | pl.col("complete").fill_null(False) | unknown_sum
+    )
+    with_data = set(shown.filter(said)["kommune"].to_list())
     shown = shown.filter(pl.col("kommune").is_in(with_data))
+    notes.extend(_missing_notes(crit, shown, labels))
     land = in_months.filter(pl.col("kommune") == areas.HELE_LANDET)
     if areas.HELE_LANDET not in with_data and not land.is_empty():
         present = int(land["kommuner_present"].fill_null(0).cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
         notes.append(texts.message("land_not_shown", present=present))
     return shown
+
+
+def _absent_note(crit: Criterion, name: str, rows: pl.DataFrame) -> str:
+    """Why an area asked for has no figure: no data at all, or too few kommuner to sum."""
+    if rows.is_empty() or rows["kommuner_present"].is_null().all():
+        return texts.message("no_data", area=name, crit=crit.id)
+    area = areas.resolve(name)
+    present = int(rows["kommuner_present"].fill_null(0).cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
+    return texts.message(
+        "area_incomplete", area=name, present=present, total=len(areas.members(area))
+    )
+
+
+def _missing_notes(crit: Criterion, rows: pl.DataFrame, labels: dict[int, str]) -> list[str]:
+    """A note per area whose value is missing in the download (or, for a summed area,
+    missing for a member), naming the months (and the members)."""
+    gaps = rows.filter(pl.col("population").is_null() | pl.col("hits").is_null()).filter(
+        pl.col("missing").fill_null(False)
+    )
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    order = pl.col("_kind").replace_strict({"kommune": 0, "region": 1, "land": 2}, default=0)
+    ordered = gaps.sort(order, "kommune", "maaned")
+    for name, month, members in ordered.select("kommune", "maaned", "missing_members").iter_rows():
+        seen_months, seen_members = out.setdefault(name, ([], []))
+        seen_months.append(labels[month])
+        seen_members.extend(m for m in members or [] if m not in seen_members)
+    notes = []
+    for name, (months, members) in out.items():
+        span = texts.name_list(months)
+        if members:
+            notes.append(
+                texts.message(
+                    "sum_unknown", area=name, months=span, members=texts.name_list(members)
+                )
+            )
+        else:
+            notes.append(texts.message("missing_in_download", area=name, crit=crit.id, months=span))
+    return notes
 
 
 def _baseline(crit: Criterion, tidy: pl.LazyFrame, whole: tuple[int, int] | None) -> Period | None:

@@ -31,6 +31,10 @@ MESSAGES: dict[str, str] = {
     "sum_unknown": (
         "{area}: ukendt for {months}, da {members} mangler i udtrækket (summeres aldrig som 0)."
     ),
+    "area_incomplete": (
+        "{area}: ukendt, da kun {present} af {total} kommuner har data "
+        "(summeres kun, når alle kommuner er med)."
+    ),
     "land_not_shown": (
         "Hele landet vises ikke: kun {present} af 98 kommuner har data "
         "(landstallet summeres kun, når alle kommuner er med)."

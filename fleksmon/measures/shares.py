@@ -42,8 +42,14 @@ def counts(
     else:
         rows = tidy.filter((pl.col("fra") == period[0]) & (pl.col("til") == period[1]))
     rows = rows.filter(pl.col("maaling").is_in(list(crit.measures)))
+    share_measures = list(dict.fromkeys(crit.population + crit.hits))
     wide = rows.group_by("kommune", pl.col("til").alias("maaned")).agg(
-        [pl.col("vaerdi").filter(pl.col("maaling") == m).first().alias(m) for m in crit.measures]
+        *[pl.col("vaerdi").filter(pl.col("maaling") == m).first().alias(m) for m in crit.measures],
+        pl.col("vaerdi")
+        .filter(pl.col("maaling").is_in(share_measures))
+        .is_null()
+        .any()
+        .alias("missing"),
     )
     return wide.select(
         "kommune",
@@ -51,7 +57,24 @@ def counts(
         _all_or_null([pl.col(m) for m in crit.population]).alias("population"),
         _all_or_null([pl.col(m) for m in crit.hits]).alias("hits"),
         *[pl.col(m).alias(name) for name, m in crit.counts],
+        "missing",
     )
+
+
+def non_monthly(tidy: pl.LazyFrame, crit: Criterion) -> tuple[str, int, int] | None:
+    """The first (measure, fra, til) of the criterion's values that cover more than one
+    month (a quarter or a year), or ``None``: a monthly criterion cannot use them."""
+    rows = (
+        tidy.filter(pl.col("maaling").is_in(list(crit.measures)) & (pl.col("fra") != pl.col("til")))
+        .select("maaling", "fra", "til")
+        .sort("fra", "til", "maaling")
+        .head(1)
+        .collect()
+    )
+    if rows.is_empty():
+        return None
+    measure, fra, til = rows.row(0)
+    return str(measure), int(fra), int(til)
 
 
 def _membership() -> pl.LazyFrame:
@@ -74,23 +97,35 @@ def fill_areas(monthly: pl.LazyFrame, value_columns: list[str]) -> pl.LazyFrame:
 
     Rows given in the input are kept as given. A summed area's values are null
     unless every one of its kommuner has a value that month; ``complete`` says
-    whether the row is usable and ``kommuner_present`` how many kommuner it had.
+    whether the row is usable, ``kommuner_present`` how many kommuner it had,
+    ``covered`` whether every kommune is in the data (with or without a value) and
+    ``missing_members`` which of its kommuner are in the data with a value missing
+    (suppressed) — the area is then unknown, never summed as if it were 0.
     """
     given = monthly.with_columns(
-        pl.lit(True).alias("complete"), pl.lit(None, pl.Int64).alias("kommuner_present")
+        pl.lit(True).alias("complete"),
+        pl.lit(None, pl.Int64).alias("kommuner_present"),
+        pl.lit([], pl.List(pl.String)).alias("missing_members"),
+        pl.lit(True).alias("covered"),
     )
     kommune_rows = monthly.join(_membership(), on="kommune", how="inner")
     summed = (
         kommune_rows.group_by("area", "maaned")
         .agg(
             pl.col("population").is_not_null().sum().alias("kommuner_present"),
+            pl.col("kommune").filter(pl.col("missing")).sort().alias("missing_members"),
+            pl.col("missing").any().alias("missing"),
+            pl.len().alias("_in_data"),
             *[
                 pl.when(pl.col(c).null_count() == 0).then(pl.col(c).sum()).alias(c)
                 for c in value_columns
             ],
         )
         .join(_member_counts(), on="area")
-        .with_columns((pl.col("kommuner_present") == pl.col("n_members")).alias("complete"))
+        .with_columns(
+            (pl.col("kommuner_present") == pl.col("n_members")).alias("complete"),
+            (pl.col("_in_data") == pl.col("n_members")).alias("covered"),
+        )
         .with_columns([pl.when(pl.col("complete")).then(pl.col(c)).alias(c) for c in value_columns])
         .rename({"area": "kommune"})
         .join(monthly.select("kommune", "maaned"), on=["kommune", "maaned"], how="anti")
@@ -105,8 +140,9 @@ def windows(
     """Rolling sums over ``size`` consecutive months per ``key``, keyed by the window's
     last month (``maaned``). A window with a month missing or suppressed has null values.
 
-    This is the one definition of K2's rolling windows; ``complete`` and
-    ``kommuner_present`` (from :func:`fill_areas`) are carried when present.
+    This is the one definition of K2's rolling windows; ``complete``,
+    ``kommuner_present``, ``missing`` and ``missing_members`` (from :func:`counts`
+    and :func:`fill_areas`) are carried when present.
     """
     if size <= 1:
         return monthly
@@ -118,6 +154,9 @@ def windows(
         for name, expr in (
             ("complete", pl.col("complete").all()),
             ("kommuner_present", pl.col("kommuner_present").min()),
+            ("covered", pl.col("covered").all()),
+            ("missing", pl.col("missing").any()),
+            ("missing_members", pl.col("missing_members").explode().drop_nulls().unique().sort()),
         )
         if name in monthly.collect_schema().names()
     ]
