@@ -84,7 +84,7 @@ def emit(
         buffer = io.StringIO() if output is not None else None
         console = _console(buffer, output)
         for result in results:
-            console.print(table(result))
+            console.print(_laid_out(table(result), console))
             for line in note_lines(result):
                 console.print(line, markup=False, style="dim", overflow="fold")
             console.print()
@@ -104,12 +104,20 @@ def emit_frame(
     chosen = resolve_format(fmt, output)
     if chosen is Format.table:
         buffer = io.StringIO() if output is not None else None
-        _console(buffer, output).print(table)
+        console = _console(buffer, output)
+        console.print(_laid_out(table, console))
         if buffer is not None:
             _write_text(buffer.getvalue(), output)
         return
     text = records_json(frame) if chosen is Format.json else records_csv(frame, bom)
     _write_text(text, output)
+
+
+def _laid_out(table: Any, console: Console) -> Any:
+    """A :class:`~fleksmon.render.table.Grid` laid out for the console's width."""
+    from fleksmon.render.table import Grid
+
+    return table.render(console.width) if isinstance(table, Grid) else table
 
 
 def _console(buffer: io.StringIO | None, output: Path | None) -> Console:

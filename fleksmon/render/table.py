@@ -7,8 +7,10 @@ landet last, set apart.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Group
 from rich.table import Table
 
 from fleksmon import areas, texts
@@ -90,22 +92,124 @@ def _add_rows(table: Table, rows: list[dict[str, Any]], make: Any) -> None:
         table.add_row(*make(row))
 
 
-def series_table(result: Result) -> Table:
+@dataclass
+class Grid:
+    """A table's texts before layout: a key column (areas or months) and value columns.
+
+    :meth:`render` lays it out for a terminal width so that no value is ever cut:
+    headers wrap at spaces, and when the columns do not fit side by side they are
+    stacked in several tables, each starting with the key column.
+    """
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    sections: set[int] = field(default_factory=set)
+    caption: str | None = None
+
+    def add_row(self, cells: list[str], *, new_section: bool = False) -> None:
+        """Append a row; ``new_section`` draws a line above it (Hele landet)."""
+        if new_section and self.rows:
+            self.sections.add(len(self.rows))
+        self.rows.append(cells)
+
+    def min_widths(self) -> list[int]:
+        """Each column's narrowest width: its longest value and its header's longest word."""
+        widths = []
+        for i, header in enumerate(self.headers):
+            words = max((len(w) for w in header.split()), default=0)
+            cells = max((len(r[i]) for r in self.rows), default=0)
+            widths.append(max(words, cells, 1) if i else max(len(header), cells))
+        return widths
+
+    def chunks(self, width: int) -> list[list[int]]:
+        """Value columns packed in order into tables that fit ``width`` (key column first)."""
+        mins = self.min_widths()
+
+        def fits(cols: list[int]) -> bool:
+            return sum(mins[c] for c in cols) + 3 * len(cols) + 1 <= width
+
+        out: list[list[int]] = [[0]]
+        for col in range(1, len(self.headers)):
+            if fits([*out[-1], col]) or len(out[-1]) == 1:
+                out[-1].append(col)
+            else:
+                out.append([0, col])
+        return out
+
+    def natural_widths(self) -> list[int]:
+        """Each column's width without wrapping: its longest header line or value."""
+        return [
+            max(max(len(line) for line in header.split("\n")), *(len(r[i]) for r in self.rows))
+            for i, header in enumerate(self.headers)
+        ]
+
+    def fitted(self, cols: list[int], width: int) -> list[int]:
+        """Widths of ``cols`` within ``width``: natural where there is room, else the
+        widest headers wrapped first, never below a column's minimum."""
+        mins, natural = self.min_widths(), self.natural_widths()
+        widths = [natural[c] for c in cols]
+        floor = [mins[c] for c in cols]
+        excess = sum(widths) + 3 * len(cols) + 1 - width
+        while excess > 0:
+            slack = [(w, i) for i, w in enumerate(widths) if w > floor[i]]
+            if not slack:
+                break
+            _, i = max(slack)
+            widths[i] -= 1
+            excess -= 1
+        return widths
+
+    def render(self, width: int) -> Group:
+        """One table when it fits ``width``, else several stacked, with whole values."""
+        parts = self.chunks(width)
+        tables = []
+        for n, cols in enumerate(parts):
+            table = Table(
+                title=self.title if n == 0 else None,
+                title_justify="left",
+                caption=self.caption if n == len(parts) - 1 else None,
+                caption_justify="left",
+            )
+            for c, w in zip(cols, self.fitted(cols, width), strict=True):
+                if c == 0:
+                    table.add_column(self.headers[0], no_wrap=True, width=w)
+                else:
+                    table.add_column(self.headers[c], justify="right", width=w)
+            for i, row in enumerate(self.rows):
+                if i in self.sections:
+                    table.add_section()
+                table.add_row(*(row[c] for c in cols))
+            tables.append(table)
+        return Group(*tables)
+
+
+def _grid_rows(grid: Grid, rows: list[dict[str, Any]], make: Any) -> None:
+    previous = 0
+    for row in rows:
+        rank = area_rank(row["kommune"])
+        grid.add_row(make(row), new_section=rank == 2 and previous != 2)
+        previous = rank
+
+
+def series_table(result: Result) -> Grid:
     """Baseline, the monthly (or window) shares, the latest counts and the gap."""
     crit = result.criterion
     periods = [p.code() for p in result.periods]
     span = Period(result.periods[0].start, result.periods[-1].end).human()
-    table = Table(title=f"{texts.title(crit)}\n{span}", title_justify="left")
-    table.add_column(texts.LABELS["area"], no_wrap=True)
     base = result.baseline.human() if result.baseline else ""
-    table.add_column(f"{texts.LABELS['baseline']}\n{base}", justify="right")
-    for p in result.periods:
-        table.add_column(f"{texts.LABELS['share']}\n{p.human()}", justify="right")
     last = result.periods[-1].human()
-    for label in count_labels(crit):
-        table.add_column(f"{label}\n{last}", justify="right")
-    table.add_column(texts.LABELS["gap_pp"], justify="right")
-    table.add_column(gap_persons_label(crit), justify="right")
+    grid = Grid(
+        f"{texts.title(crit)}\n{span}",
+        [
+            texts.LABELS["area"],
+            f"{texts.LABELS['baseline']}\n{base}",
+            *(f"{texts.LABELS['share']}\n{p.human()}" for p in result.periods),
+            *(f"{label}\n{last}" for label in count_labels(crit)),
+            texts.LABELS["gap_pp"],
+            gap_persons_label(crit),
+        ],
+    )
 
     def make(row: dict[str, Any]) -> list[str]:
         shares = [pct(row["series"].get(p)) for p in periods]
@@ -119,27 +223,28 @@ def series_table(result: Result) -> Table:
             *_gap_cells(row),
         ]
 
-    _add_rows(table, area_rows(result), make)
-    return table
+    _grid_rows(grid, area_rows(result), make)
+    return grid
 
 
-def gap_table(result: Result) -> Table:
+def gap_table(result: Result) -> Grid:
     """The distance to target in the latest period: share, target, %-point, persons.
 
     Not a report table, so shares and %-points carry one decimal."""
     crit = result.criterion
     period = result.periods[-1].human()
-    table = Table(title=f"{texts.title(crit)}\n{period}", title_justify="left")
-    table.add_column(texts.LABELS["area"], no_wrap=True)
-    for name in (
-        texts.LABELS["share"],
-        texts.LABELS["target"],
-        texts.LABELS["gap_pp"],
-        gap_persons_label(crit),
-        texts.population_label(crit),
-        texts.hits_label(crit),
-    ):
-        table.add_column(name, justify="right")
+    grid = Grid(
+        f"{texts.title(crit)}\n{period}",
+        [
+            texts.LABELS["area"],
+            texts.LABELS["share"],
+            texts.LABELS["target"],
+            texts.LABELS["gap_pp"],
+            gap_persons_label(crit),
+            texts.population_label(crit),
+            texts.hits_label(crit),
+        ],
+    )
 
     def make(row: dict[str, Any]) -> list[str]:
         return [
@@ -151,28 +256,24 @@ def gap_table(result: Result) -> Table:
             count(row["hits"]),
         ]
 
-    _add_rows(table, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
-    return table
+    _grid_rows(grid, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
+    return grid
 
 
-def noegletal_table(result: Result, series: pl.DataFrame) -> Table:
+def noegletal_table(result: Result, series: pl.DataFrame) -> Grid:
     """Months as rows; the kommuner, Hele landet and the top-10 average as columns."""
     crit = result.criterion
-    table = Table(
-        title=texts.message("noegletal_title", statement=texts.title(crit)),
-        title_justify="left",
-        caption=texts.message("top10"),
-        caption_justify="left",
-    )
     areas_shown = list(dict.fromkeys(series["omraade"].to_list()))
-    table.add_column(texts.LABELS["period"], no_wrap=True)
-    for name in areas_shown:
-        table.add_column(name, justify="right")
+    grid = Grid(
+        texts.message("noegletal_title", statement=texts.title(crit)),
+        [texts.LABELS["period"], *areas_shown],
+        caption=texts.message("top10"),
+    )
     labels = {p.code(): p.human() for p in result.periods}
     value = {(r["period"], r["omraade"]): r["share_pct"] for r in series.to_dicts()}
     for code, label in labels.items():
-        table.add_row(label, *[pct(value.get((code, a)), 1) for a in areas_shown])
-    return table
+        grid.add_row([label, *[pct(value.get((code, a)), 1) for a in areas_shown]])
+    return grid
 
 
 PACE_LABELS = {
