@@ -18,7 +18,9 @@ class Format(StrEnum):
 
     table = "table"
     csv = "csv"
+    csv_da = "csv-da"
     json = "json"
+    xlsx = "xlsx"
 
 
 class Source(StrEnum):
@@ -61,7 +63,10 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table in a terminal, csv when piped (default), or json.",
+        help=(
+            "table in a terminal, csv when piped (default), json, csv-da (';', decimal "
+            "comma, BOM: for a Danish Excel) or xlsx (a workbook; with -o)."
+        ),
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -70,7 +75,7 @@ OutputOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Write results to this file (format from .csv/.json).",
+        help="Write results to this file (format from .csv/.json/.xlsx).",
         rich_help_panel=OUTPUT,
     ),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from pathlib import Path
@@ -35,21 +34,33 @@ def resolve_format(fmt: Format | None, output: Path | None) -> Format:
         suffix = output.suffix.lower()
         if suffix == ".json":
             return Format.json
+        if suffix == ".xlsx":
+            return Format.xlsx
         if suffix in (".csv", ".txt"):
             return Format.csv
         return Format.table
     return Format.table if sys.stdout.isatty() else Format.csv
 
 
-def records_json(records: pl.DataFrame) -> str:
-    """Records as a JSON array (snake_case keys, null for missing)."""
-    return json.dumps(records.to_dicts(), ensure_ascii=False, indent=2) + "\n"
+def _write_records(frame: pl.DataFrame, chosen: Format, output: Path | None, bom: bool) -> None:
+    """Records as JSON, CSV, Danish-Excel CSV or an xlsx workbook (to a file only)."""
+    from fleksmon.render import records
 
-
-def records_csv(records: pl.DataFrame, bom: bool = False) -> str:
-    """Records as CSV with a header row (comma, dot decimals: machine-readable)."""
-    text = records.write_csv(null_value="")
-    return ("\ufeff" if bom else "") + text
+    if chosen is Format.xlsx:
+        if output is None:
+            raise FleksmonError(
+                "--format xlsx writes a workbook and needs a file", "add -o records.xlsx"
+            )
+        records.write_records_xlsx(frame, output)
+        err_console.print(f"Wrote {output}", markup=False)
+        return
+    if chosen is Format.json:
+        text = records.records_json(frame)
+    elif chosen is Format.csv_da:
+        text = records.records_csv_da(frame)
+    else:
+        text = records.records_csv(frame, bom)
+    _write_text(text, output)
 
 
 def _write_text(text: str, output: Path | None) -> None:
@@ -93,8 +104,7 @@ def emit(
         return
     frames = [r.records for r in results]
     records = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
-    text = records_json(records) if chosen is Format.json else records_csv(records, bom)
-    _write_text(text, output)
+    _write_records(records, chosen, output, bom)
 
 
 def emit_frame(
@@ -109,8 +119,7 @@ def emit_frame(
         if buffer is not None:
             _write_text(buffer.getvalue(), output)
         return
-    text = records_json(frame) if chosen is Format.json else records_csv(frame, bom)
-    _write_text(text, output)
+    _write_records(frame, chosen, output, bom)
 
 
 def _laid_out(table: Any, console: Console) -> Any:
