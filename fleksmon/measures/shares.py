@@ -100,8 +100,11 @@ def fill_areas(monthly: pl.LazyFrame, value_columns: list[str]) -> pl.LazyFrame:
     whether the row is usable, ``kommuner_present`` how many kommuner it had,
     ``covered`` whether every kommune is in the data (with or without a value) and
     ``missing_members`` which of its kommuner are in the data with a value missing
-    (suppressed) — the area is then unknown, never summed as if it were 0.
+    (``missing``, from :func:`counts`; false when not given) — the area is then
+    unknown, never summed as if it were 0.
     """
+    if "missing" not in monthly.collect_schema().names():
+        monthly = monthly.with_columns(pl.lit(False).alias("missing"))
     given = monthly.with_columns(
         pl.lit(True).alias("complete"),
         pl.lit(None, pl.Int64).alias("kommuner_present"),
