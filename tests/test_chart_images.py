@@ -47,7 +47,7 @@ def test_svg_target_is_a_straight_horizontal_line(tmp_path: Path) -> None:
     group = re.search(r'<g id="maal">\s*<path d="([^"]*)"[^>]*style="([^"]*)"', svg)
     assert group is not None
     points = re.findall(r"[ML] ([\d.]+) ([\d.]+)", group.group(1))
-    assert len(points) == 3 and len({y for _, y in points}) == 1
+    assert len(points) >= 2 and len({y for _, y in points}) == 1
     assert "stroke: #c00000" in group.group(2)
 
 

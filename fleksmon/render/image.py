@@ -2,7 +2,8 @@
 
 The same lines as the workbook's chart (:func:`fleksmon.render.chart.lines`):
 the chosen kommuner in colour with markers, Hele landet black and dashed, the
-top-10 average grey and dotted, the target as the straight red line "Mål";
+top-10 average grey and dotted, the target as the straight red line "Mål"
+across the whole plot (also when there is only one period);
 straight segments between the periods, Danish title, axis and notes. The SVG
 keeps its texts as text (searchable, editable) and is byte-for-byte the same
 for the same figures. matplotlib is imported only when an image is drawn, so
@@ -58,6 +59,16 @@ def draw(section: Section, stem: Path, formats: tuple[str, ...] = FORMATS) -> li
         fig, ax = plt.subplots(figsize=(9.0, 5.0), dpi=150)
         xs = list(range(len(labels)))
         for i, line in enumerate(lines):
+            if line.role == "target":
+                ax.axhline(
+                    line.values[0],
+                    label=line.name,
+                    color=f"#{line.colour}",
+                    linewidth=line.width,
+                    zorder=3,
+                    gid="maal",
+                )
+                continue
             ax.plot(
                 xs,
                 [float("nan") if v is None else v for v in line.values],
@@ -67,8 +78,8 @@ def draw(section: Section, stem: Path, formats: tuple[str, ...] = FORMATS) -> li
                 linestyle=DASHES.get(line.dash, "-"),
                 marker="o" if line.marker else None,
                 markersize=5,
-                zorder=3 if line.role == "target" else 2,
-                gid="maal" if line.role == "target" else f"serie-{i}",
+                zorder=2,
+                gid=f"serie-{i}",
             )
         low, high = chart.share_range(lines)
         ax.set_ylim(low, high)
