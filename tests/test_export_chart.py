@@ -146,3 +146,14 @@ def test_chart_starts_a_page_when_it_would_be_cut(k1_store: Store, tmp_path: Pat
 
 def test_chart_stays_on_the_first_page_when_it_fits(national: Any) -> None:
     assert national["K1"].row_breaks.brk == []
+
+
+def test_page_header_keeps_an_ampersand(k1_store: Store, tmp_path: Path) -> None:
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from fleksmon.criteria import CRITERIA
+
+    own = dict(CRITERIA, K1=replace(CRITERIA["K1"], name="Fleksjob & ledighedsydelse"))
+    ws = write(tmp_path, Query(store=k1_store, criteria=MappingProxyType(own)))["K1"]
+    assert ws.oddHeader.left.text == "K1: Fleksjob && ledighedsydelse"

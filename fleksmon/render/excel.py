@@ -110,11 +110,17 @@ def _row_cells(section: Section, row: dict[str, Any]) -> list[Cell]:
 
 
 def _wrap(text: str, width: int = HEADER_WIDTH) -> str:
-    """A header text broken into lines of at most ``width`` characters (words kept whole)."""
-    return "\n".join(
-        "\n".join(textwrap.wrap(line, width, break_long_words=False) or [""])
-        for line in text.split("\n")
-    )
+    r"""A header text broken into lines of at most ``width`` characters (words kept whole,
+    a long word may break after ``/``).
+
+    >>> _wrap("Virksomhedspraktik/løntilskud\nJan.–Mar. 2020")
+    'Virksomhedspraktik/\nløntilskud\nJan.–Mar. 2020'
+    """
+    lines = []
+    for line in text.split("\n"):
+        parts = textwrap.wrap(line.replace("/", "/\x00 "), width, break_long_words=False)
+        lines += [part.replace("\x00 ", "").replace("\x00", "") for part in parts] or [""]
+    return "\n".join(lines)
 
 
 def _shown(value: Any, fmt: str | None) -> str:
