@@ -24,7 +24,7 @@ import polars as pl
 from fleksmon import areas, sources, texts
 from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
-from fleksmon.measures import overblik, pace, shares
+from fleksmon.measures import discretion, overblik, pace, shares
 from fleksmon.periods import Period, month_code, month_date, month_human, parse_period
 from fleksmon.query import Query, Selection, make_query
 from fleksmon.store import Store
@@ -59,6 +59,9 @@ class Result:
     source: str
     notes: list[str] = field(default_factory=list)
     query: Query = field(default_factory=Query)
+    hidden: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    """With discretion: what the tables show instead of hidden cells, by (kommune,
+    period) and column (``<5`` for a small count, ``x`` for one that would reveal it)."""
 
 
 def _latest_whole_period(tidy: pl.LazyFrame, crit: Criterion) -> tuple[int, int] | None:
@@ -122,13 +125,18 @@ def compute(
     labels = {m: _period_of(crit, m, whole).human() for m in months}
     selected = _select_areas(crit, full, q.kommuner, labels, notes)
     baseline = _baseline(crit, tidy, whole)
-    base = _baseline_shares(crit, full, tidy, baseline)
+    base = _baseline_shares(crit, full, tidy, baseline, q.discretion)
     records = _records(crit, selected, months, base, whole)
     periods = [_period_of(crit, m, whole) for m in months]
     notes.insert(0, _data_note(used, periods))
     if q.frame is None:
         notes.extend(_store_notes(q, crit, used, months[-1]))
-    return Result(crit, records, periods, baseline, used, notes, q)
+    hidden: dict[tuple[str, str], dict[str, str]] = {}
+    if q.discretion:
+        small_base = set(base.filter(pl.col("base_small"))["kommune"].to_list())
+        records, hidden = discretion.suppress(records, crit, q.discretion, small_base)
+        notes.append(texts.message("discretion", n=q.discretion))
+    return Result(crit, records, periods, baseline, used, notes, q, hidden)
 
 
 def _refuse_non_monthly(crit: Criterion, tidy: pl.LazyFrame) -> None:
@@ -287,15 +295,24 @@ def _baseline(crit: Criterion, tidy: pl.LazyFrame, whole: tuple[int, int] | None
 
 
 def _baseline_shares(
-    crit: Criterion, full: pl.DataFrame, tidy: pl.LazyFrame, baseline: Period | None
+    crit: Criterion, full: pl.DataFrame, tidy: pl.LazyFrame, baseline: Period | None, small: int
 ) -> pl.DataFrame:
+    """Each area's baseline share; ``base_small`` where it rests on a count below
+    ``small`` (discretion hides it)."""
     if baseline is None:
-        return pl.DataFrame(schema={"kommune": pl.String, "baseline_pct": pl.Float64})
+        return pl.DataFrame(
+            schema={"kommune": pl.String, "baseline_pct": pl.Float64, "base_small": pl.Boolean}
+        )
     if crit.window == 0:
         frame = shares.series(tidy, crit, (baseline.start, baseline.end)).collect()
     else:
         frame = full.filter(pl.col("maaned") == baseline.end)
-    return frame.select("kommune", pl.col("share_pct").alias("baseline_pct"))
+    is_small = (pl.col("population") < small) | (pl.col("hits") < small)
+    return frame.select(
+        "kommune",
+        pl.col("share_pct").alias("baseline_pct"),
+        is_small.fill_null(False).alias("base_small"),
+    )
 
 
 def _records(

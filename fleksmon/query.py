@@ -44,7 +44,8 @@ class Query:
     area with data); ``period`` the months asked for (``None``: the report's
     default); ``frame`` tidy aggregate rows used instead of ``store``; ``as_of``
     reads the store as it was then; ``criteria`` the criteria table (the built-in
-    one, or with own targets applied).
+    one, or with own targets applied); ``discretion`` hides counts below it (and
+    what would reveal them) in every output, 0 for off.
     """
 
     kommuner: Sequence[str] = ()
@@ -56,10 +57,16 @@ class Query:
     criteria: Mapping[str, Criterion] = field(
         default_factory=lambda: MappingProxyType(CRITERIA), repr=False
     )
+    discretion: int = 0
 
     def __post_init__(self) -> None:
         names = (self.kommuner,) if isinstance(self.kommuner, str) else tuple(self.kommuner)
         object.__setattr__(self, "kommuner", names)
+        if self.discretion < 0:
+            raise FleksmonError(
+                f"--discretion {self.discretion} is not a count",
+                "give the smallest count to show, e.g. --discretion 5 (0: off)",
+            )
         if self.source not in SOURCES:
             raise FleksmonError(
                 f"unknown source {self.source!r}", f"use one of {', '.join(SOURCES)}"
@@ -90,6 +97,7 @@ class Selection(TypedDict, total=False):
     as_of: dt.datetime | None
     source: str
     criteria: Mapping[str, Criterion]
+    discretion: int
 
 
 def make_query(query: Query | None = None, **selection: Unpack[Selection]) -> Query:

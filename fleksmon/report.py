@@ -145,6 +145,24 @@ def chart_series(result: api.Result) -> pl.DataFrame:
     return _chart(result)[0]
 
 
+def _discreet(
+    result: api.Result, found: pl.DataFrame, value: dict[tuple[str, int], float | None]
+) -> dict[tuple[str, int], float | None]:
+    """Chart points under discretion: an area's share as its record shows it (hidden
+    there, hidden here); areas without a record lose shares built on small counts."""
+    code = {p.end: p.code() for p in result.periods}
+    shown = {(r["kommune"], r["period"]): r["share_pct"] for r in result.records.to_dicts()}
+    n = result.query.discretion
+    out = dict(value)
+    for kommune, month, _, population, hits in found.iter_rows():
+        key = (kommune, code[month])
+        if key in shown:
+            out[(kommune, month)] = shown[key]
+        elif any(c is not None and c < n for c in (population, hits)):
+            out[(kommune, month)] = None
+    return out
+
+
 def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str]]:
     """The chart series and the notes under the chart (what the top-10 line is, or why
     it is left out)."""
@@ -162,10 +180,12 @@ def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str]]:
     names = _chart_areas(result)
     found = (
         full.filter(pl.col("maaned").is_in(months) & pl.col("kommune").is_in(names))
-        .select("kommune", "maaned", "share_pct")
+        .select("kommune", "maaned", "share_pct", "population", "hits")
         .collect()
     )
-    value = {(k, m): s for k, m, s in found.iter_rows()}
+    value = {(k, m): s for k, m, s, *_ in found.iter_rows()}
+    if q.discretion:
+        value = _discreet(result, found, value)
     columns: dict[str, list[float | None]] = {n: [value.get((n, m)) for m in months] for n in names}
     top = shares.top10_mean(full, crit).collect()
     by_month = {m: (v, n) for m, v, n in top.select("maaned", "top10_pct", "top10_n").iter_rows()}

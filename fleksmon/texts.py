@@ -55,6 +55,10 @@ MESSAGES: dict[str, str] = {
         "Lageret har også tal fra Jobindsats for {crit}; --source aggregate bruger dem."
     ),
     "gap_formula": "*Antallet er udregnet ved: {formula}",
+    "discretion": (
+        "Diskretion: antal under {n} vises som <{n}; x skjuler et antal, der ellers kunne "
+        "regnes ud fra en total, og andele og afstande bygget på skjulte antal."
+    ),
     "lower_formula": (
         "antal {hits} - {t}*antal {population} = antal personer, der skal ud af målgruppen "
         "for at nå målsætningen"

@@ -12,6 +12,7 @@ from fleksmon.cli.options import (
     OUTPUT,
     AsOfOpt,
     CriterionOpt,
+    DiscretionOpt,
     KommuneOpt,
     PeriodOpt,
     SourceOpt,
@@ -46,6 +47,7 @@ def chart(
     as_of: AsOfOpt = None,
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
+    discretion: DiscretionOpt = 0,
     image: ImageFormatOpt = ImageFormat.both,
 ) -> None:
     """Write each criterion's chart as PNG and SVG: the same lines as the workbook's chart.
@@ -74,6 +76,7 @@ def chart(
         as_of=as_of,
         source=source.value,
         targets=targets,
+        discretion=discretion,
     )
     data = report.workbook_data(api.criteria_ids(query, criterion), query)
     formats = images.FORMATS if image is ImageFormat.both else (image.value,)

@@ -50,6 +50,7 @@ def make_query(
     as_of: str | None,
     source: str,
     targets: Path | None,
+    discretion: int = 0,
 ) -> Query:
     """The shared selection options as one :class:`~fleksmon.query.Query`."""
     from fleksmon.query import Query
@@ -61,4 +62,5 @@ def make_query(
         as_of=as_of_arg(as_of),
         source=source,
         criteria=criteria_arg(targets),
+        discretion=discretion,
     )

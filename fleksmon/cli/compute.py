@@ -6,6 +6,7 @@ from fleksmon.cli.options import (
     AsOfOpt,
     BomOpt,
     CriterionOpt,
+    DiscretionOpt,
     FormatOpt,
     KommuneOpt,
     OutputOpt,
@@ -28,6 +29,7 @@ def compute(
     as_of: AsOfOpt = None,
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
+    discretion: DiscretionOpt = 0,
 ) -> None:
     """The report table: baseline, monthly shares, latest counts and gap.
 
@@ -48,6 +50,7 @@ def compute(
         as_of=as_of,
         source=source.value,
         targets=targets,
+        discretion=discretion,
     )
     results = api.results(api.criteria_ids(query, criterion), query, latest_only=False)
     emit(results, fmt, output, bom=bom, table=series_table)

@@ -12,6 +12,7 @@ from fleksmon.cli.options import (
     AsOfOpt,
     ByOpt,
     CriterionOpt,
+    DiscretionOpt,
     KommuneOpt,
     PeriodOpt,
     SourceOpt,
@@ -40,6 +41,7 @@ def export(
     as_of: AsOfOpt = None,
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
+    discretion: DiscretionOpt = 0,
     template: TemplateOpt = None,
     by: ByOpt = None,
 ) -> None:
@@ -78,6 +80,7 @@ def export(
         as_of=as_of,
         source=source.value,
         targets=targets,
+        discretion=discretion,
     )
     ids = api.criteria_ids(query, criterion)
     data = report.workbook_data(ids, query)

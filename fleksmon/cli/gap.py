@@ -11,6 +11,7 @@ from fleksmon.cli.options import (
     BomOpt,
     ByOpt,
     CriterionOpt,
+    DiscretionOpt,
     FormatOpt,
     KommuneOpt,
     OutputOpt,
@@ -33,6 +34,7 @@ def gap(
     as_of: AsOfOpt = None,
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
+    discretion: DiscretionOpt = 0,
     by: ByOpt = None,
     fail_on_gap: Annotated[
         bool,
@@ -67,6 +69,7 @@ def gap(
         as_of=as_of,
         source=source.value,
         targets=targets,
+        discretion=discretion,
     )
     results = api.results(api.criteria_ids(query, criterion), query, latest_only=True)
     if by is not None:

@@ -11,6 +11,7 @@ from fleksmon.cli.options import (
     AsOfOpt,
     BomOpt,
     CriterionOpt,
+    DiscretionOpt,
     FormatOpt,
     KommuneOpt,
     OutputOpt,
@@ -36,6 +37,7 @@ def noegletal(
     as_of: AsOfOpt = None,
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
+    discretion: DiscretionOpt = 0,
 ) -> None:
     """Key figures: the kommune's monthly share against Hele landet and the top-10 average.
 
@@ -64,6 +66,7 @@ def noegletal(
         as_of=as_of,
         source=source.value,
         targets=targets,
+        discretion=discretion,
     )
     result, series = report.noegletal(criterion[0], query, months=months)
     emit_frame(series, fmt, output, bom=bom, table=noegletal_table(result, series))

@@ -79,6 +79,18 @@ OutputOpt = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
+DiscretionOpt = Annotated[
+    int,
+    typer.Option(
+        "--discretion",
+        metavar="N",
+        help=(
+            "Hide counts below N (shown <N; null with suppressed=true in data output), "
+            "the shares and gaps on them, and any count that would reveal them."
+        ),
+        rich_help_panel=OUTPUT,
+    ),
+]
 BomOpt = Annotated[
     bool,
     typer.Option("--bom", help="Start CSV with a BOM so Excel reads æøå.", rich_help_panel=OUTPUT),

@@ -35,19 +35,24 @@ def set_value(cell: Any, value: Any) -> None:
         cell.quotePrefix = True
 
 
-def share_cell(value: float | None) -> Cell:
-    """A share in percent as a fraction cell shown as a whole percent."""
+def share_cell(value: float | str | None) -> Cell:
+    """A share in percent as a fraction cell shown as a whole percent (a cell hidden by
+    discretion: its text, ``x``)."""
+    if isinstance(value, str):
+        return (value, None)
     return (NONE, None) if value is None else (value / 100.0, PCT)
 
 
-def count_cell(value: float | None) -> Cell:
-    """A count shown with thousands separators."""
+def count_cell(value: float | str | None) -> Cell:
+    """A count shown with thousands separators (hidden by discretion: ``<5`` or ``x``)."""
+    if isinstance(value, str):
+        return (value, None)
     return (NONE, None) if value is None else (value, COUNT)
 
 
 def gap_cells(row: dict[str, Any]) -> tuple[Cell, Cell]:
     """The %-point and persons gap: ``✓`` twice where met, ``–`` where unknown."""
-    if row.get("met"):
+    if row.get("met") is True:
         return (MET, None), (MET, None)
     if row.get("gap_pp") is None:
         return (NONE, None), (NONE, None)

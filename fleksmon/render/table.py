@@ -27,11 +27,13 @@ MET = "✓"
 NONE = "–"
 
 
-def pct(value: float | None, decimals: int = 0) -> str:
+def pct(value: float | str | None, decimals: int = 0) -> str:
     """A share in percent, rounded half away from zero: whole in report tables (``89%``),
-    one decimal elsewhere (``89,3%``); ``–`` for none."""
+    one decimal elsewhere (``89,3%``); ``–`` for none; a hidden cell's text as it is."""
     if value is None:
         return NONE
+    if isinstance(value, str):
+        return value
     return f"{format_number(value, decimals) if decimals else format_int(value)}%"
 
 
@@ -40,8 +42,11 @@ def target(value: float) -> str:
     return f"{format_number(value, 1) if value % 1 else format_int(value)}%"
 
 
-def count(value: float | None) -> str:
-    """A count with Danish thousands separators, ``–`` for missing."""
+def count(value: float | str | None) -> str:
+    """A count with Danish thousands separators, ``–`` for missing; a hidden cell's text
+    (``<5``, ``x``) as it is."""
+    if isinstance(value, str):
+        return value
     return NONE if value is None else format_int(value)
 
 
@@ -53,8 +58,9 @@ def area_rank(name: str) -> int:
 def ordered(rows: list[dict[str, Any]], descending: bool) -> list[dict[str, Any]]:
     def key(row: dict[str, Any]) -> tuple[int, int, float, str]:
         share = row.get("share_pct")
-        missing = share is None
-        value = -(share or 0.0) if descending else (share or 0.0)
+        missing = not isinstance(share, float | int)
+        number = float(share) if isinstance(share, float | int) else 0.0
+        value = -number if descending else number
         return (area_rank(row["kommune"]), int(missing), value, row["kommune"])
 
     return sorted(rows, key=key)
@@ -65,7 +71,7 @@ def area_rows(result: Result) -> list[dict[str, Any]]:
     in report order (best share first, Hele landet last)."""
     latest = result.periods[-1].code()
     by_area: dict[str, dict[str, Any]] = {}
-    for rec in result.records.to_dicts():
+    for rec in shown_records(result):
         entry = by_area.setdefault(rec["kommune"], {"kommune": rec["kommune"], "series": {}})
         entry["series"][rec["period"]] = rec["share_pct"]
         entry["baseline_pct"] = rec["baseline_pct"]
@@ -74,8 +80,16 @@ def area_rows(result: Result) -> list[dict[str, Any]]:
     return ordered(list(by_area.values()), result.criterion.direction != "lower")
 
 
+def shown_records(result: Result) -> list[dict[str, Any]]:
+    """The records as a table shows them: hidden cells (discretion) as their text."""
+    return [
+        {**rec, **result.hidden.get((rec["kommune"], rec["period"]), {})}
+        for rec in result.records.to_dicts()
+    ]
+
+
 def _gap_cells(row: dict[str, Any], decimals: int = 0) -> tuple[str, str]:
-    if row.get("met"):
+    if row.get("met") is True:
         return MET, MET
     if row.get("gap_pp") is None:
         return NONE, NONE
@@ -256,7 +270,7 @@ def gap_table(result: Result) -> Grid:
             count(row["hits"]),
         ]
 
-    _grid_rows(grid, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
+    _grid_rows(grid, ordered(shown_records(result), crit.direction != "lower"), make)
     return grid
 
 

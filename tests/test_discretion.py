@@ -1,0 +1,109 @@
+"""--discretion N: small counts hidden, and the cells that would give them back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fleksmon import api, areas
+from fleksmon.query import Query
+from fleksmon.store import Store
+from tests.conftest import SEP_2019, tidy
+
+Run = Callable[..., Any]
+NORD = [k.name for k in areas.members(areas.resolve("Region Nordjylland"))]
+
+
+def _frame() -> pl.DataFrame:
+    """K1 counts: all of Region Nordjylland, and Viborg (Region Midtjylland, alone).
+
+    Hand count with N = 5: Viborg's ledighedsydelse 3 and Læsø's 2 are below 5
+    (primary); each row's population is fleksjob + ledighedsydelse, so their
+    fleksjob counts go too (secondary, within the row); Region Nordjylland's
+    ledighedsydelse is the sum of its eleven kommuner, so the next smallest,
+    Brønderslev's 6, goes (secondary, across the total), and with it Brønderslev's
+    fleksjob (its row). Nothing else is hidden.
+    """
+    counts = {"Viborg": (100.0, 3.0), "Læsø": (20.0, 2.0), "Brønderslev": (300.0, 6.0)}
+    for i, name in enumerate(n for n in NORD if n not in counts):
+        counts[name] = (50.0 + 10 * i, 10.0 + i)
+    rows: list[tuple[str, int, int, str, float | None]] = []
+    for name, (f, ly) in counts.items():
+        rows.append((name, SEP_2019, SEP_2019, "fleksjob_fuldtid", f))
+        rows.append((name, SEP_2019, SEP_2019, "ledighedsydelse_fuldtid", ly))
+    return tidy(rows)
+
+
+def test_hand_counted_cells_are_hidden() -> None:
+    result = api.gap("K1", Query(frame=_frame(), discretion=5))
+    recs = {r["kommune"]: r for r in result.records.to_dicts()}
+    hidden = {k: v for (k, _), v in result.hidden.items()}
+    derived = {"share_pct": "x", "gap_pp": "x", "gap_persons": "x", "met": "x"}
+    assert hidden == {
+        "Viborg": {"ledighedsydelse": "<5", "hits": "x", **derived},
+        "Læsø": {"ledighedsydelse": "<5", "hits": "x", **derived},
+        "Brønderslev": {"ledighedsydelse": "x", "hits": "x", **derived},
+    }
+    suppressed = {k for k, r in recs.items() if r["suppressed"]}
+    assert suppressed == {"Viborg", "Læsø", "Brønderslev"}
+    assert recs["Viborg"]["population"] == 103.0  # a total of hidden parts stays
+    assert recs["Viborg"]["hits"] is None and recs["Viborg"]["share_pct"] is None
+    assert recs["Brønderslev"]["ledighedsydelse"] is None
+    region = recs["Region Nordjylland"]
+    assert region["suppressed"] is False and region["ledighedsydelse"] is not None
+    frederikshavn = recs["Frederikshavn"]
+    assert frederikshavn["hits"] is not None and frederikshavn["share_pct"] is not None
+    assert result.notes[-1].startswith("Diskretion: antal under 5 vises som <5; x skjuler")
+
+
+def test_off_by_default_and_zero_is_off() -> None:
+    plain = api.gap("K1", frame=_frame())
+    assert "suppressed" not in plain.records.columns and plain.hidden == {}
+    assert api.gap("K1", frame=_frame(), discretion=0).records.equals(plain.records)
+
+
+def test_cli_json_table_and_csv(cli: Run, store: Store, tmp_path: Path) -> None:
+    store.ingest(_frame(), kind="aggregate", source=Path("nord.csv"), sha256="nord")
+    base = ("gap", "-c", "1", "-s", str(store.root), "--discretion", "5")
+    records = json.loads(cli(*base, "-k", "Viborg", "-f", "json").stdout)
+    assert (
+        records == api.gap("K1", store=store, kommuner=["Viborg"], discretion=5).records.to_dicts()
+    )
+    assert (records[0]["hits"], records[0]["ledighedsydelse"], records[0]["suppressed"]) == (
+        None,
+        None,
+        True,
+    )
+    table = cli(*base, "-k", "Viborg", "-k", "Læsø", "-f", "table").stdout
+    viborg = next(line for line in table.splitlines() if line.startswith("│ Viborg"))
+    assert [c.strip() for c in viborg.strip("│").split("│")] == [
+        "Viborg", "x", "90%", "x", "x", "103", "x",
+    ]  # fmt: skip
+    assert "Anm.: Diskretion: antal under 5 vises som <5" in table
+    csv = cli(*base, "-k", "Viborg", "-f", "csv").stdout.splitlines()
+    assert csv[0].endswith(",suppressed") and csv[1].endswith(",,true")
+
+
+def test_negative_discretion_is_refused(cli: Run, k1_store: Store) -> None:
+    result = cli("gap", "-s", str(k1_store.root), "--discretion", "-1")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --discretion -1 is not a count. Give the smallest count to show, e.g. "
+        "--discretion 5 (0: off).\n"
+    )
+
+
+def test_compute_and_noegletal_hide_them_too(cli: Run, store: Store) -> None:
+    store.ingest(_frame(), kind="aggregate", source=Path("nord.csv"), sha256="nord")
+    args = ("-c", "1", "-k", "Læsø", "-s", str(store.root), "--discretion", "5", "-f", "csv")
+    compute = cli("compute", *args).stdout.splitlines()
+    assert compute[1].startswith("Læsø,825,K1,2019M09,22.0,,,90.0,,,,,")
+    assert compute[1].endswith(",true")
+    noegletal = cli("noegletal", *args).stdout.splitlines()
+    assert "K1,2019M09,Læsø," not in "\n".join(noegletal)
+    plain = cli("noegletal", *args[:-4], "-f", "csv").stdout
+    assert "K1,2019M09,Læsø,90.9" in plain
