@@ -109,12 +109,15 @@ class ReportData:
         return [u.batch for u in self.used]
 
     def provenance(self) -> list[str]:
-        """Where the figures come from: the store, the as-of time, when and by what."""
+        """Where the figures come from: the store, the as-of time, when and by what, and
+        the discretion applied."""
         stamp = self.as_of.isoformat() if self.as_of else "seneste indlæsning"
+        n = self.sections[0].result.query.discretion if self.sections else 0
         return [
             f"Lager: {self.store_root or '(data givet direkte)'}",
             f"Data som lagret: {stamp}",
             f"Lavet {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC med fleksmon {__version__}",
+            *([texts.message("discretion", n=n)] if n else []),
         ]
 
     @property

@@ -107,3 +107,19 @@ def test_compute_and_noegletal_hide_them_too(cli: Run, store: Store) -> None:
     assert "K1,2019M09,Læsø," not in "\n".join(noegletal)
     plain = cli("noegletal", *args[:-4], "-f", "csv").stdout
     assert "K1,2019M09,Læsø,90.9" in plain
+
+
+def test_workbook_shows_hidden_cells_and_states_discretion(
+    cli: Run, store: Store, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    store.ingest(_frame(), kind="aggregate", source=Path("nord.csv"), sha256="nord")
+    out = tmp_path / "r.xlsx"
+    args = ("-c", "1", "-k", "Viborg", "-k", "Læsø", "-s", str(store.root), "--discretion", "5")
+    assert cli("export", str(out), *args).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    cells = {r[0]: r for r in wb["K1"].iter_rows(values_only=True) if r[0] in ("Viborg", "Læsø")}
+    assert "<5" in cells["Viborg"] and "x" in cells["Læsø"]
+    kilder = [v for row in wb["Kilder"].iter_rows(values_only=True) for v in row if v]
+    assert any(str(v).startswith("Diskretion: antal under 5 vises som <5") for v in kilder)
