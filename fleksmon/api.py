@@ -117,10 +117,7 @@ def compute(
     )
     usable = full.filter(pl.col("population").is_not_null())
     if usable.is_empty():
-        raise FleksmonError(
-            f"no {crit.id} data: the {used} data lacks {', '.join(crit.measures)}",
-            "ingest an extract with these measures",
-        )
+        raise _lacking(crit, tidy, used)
     months = _select_months(crit, usable, period, latest_only, whole)
     labels = {m: _period_of(crit, m, whole).human() for m in months}
     selected = _select_areas(crit, full, q.kommuner, labels, notes)
@@ -149,6 +146,21 @@ def _refuse_non_monthly(crit: Criterion, tidy: pl.LazyFrame) -> None:
             f"{Period(fra, til).code()} (more than one month)",
             "download the table by month (Periode: måned) and ingest it again",
         )
+
+
+def _lacking(crit: Criterion, tidy: pl.LazyFrame, used: str) -> FleksmonError:
+    """No share anywhere: name the measures the data lacks, and the closest stored id."""
+    import difflib
+
+    stored = sorted(tidy.select("maaling").unique().collect()["maaling"].to_list())
+    absent = [m for m in crit.inputs if m not in stored] or list(crit.measures)
+    close = difflib.get_close_matches(absent[0], stored, n=1, cutoff=0.6)
+    hint = (
+        "ingest an extract with these measures ('fleksmon store --measures' lists the stored ids)"
+    )
+    if close and close[0] != absent[0]:
+        hint = f"did you mean {close[0]!r}? 'fleksmon store --measures' lists the stored ids"
+    return FleksmonError(f"no {crit.id} data: the {used} data lacks {', '.join(absent)}", hint)
 
 
 def _store_notes(q: Query, crit: Criterion, used: str, latest: int) -> list[str]:
@@ -331,6 +343,9 @@ def _records(
         selected.join(codes, on="maaned")
         .join(base, on="kommune", how="left")
         .with_columns(pl.lit(crit.id).alias("criterion"))
+        .with_columns(
+            [pl.lit(None, pl.Float64).alias(c) for c in shares.VALUE_COLUMNS] if crit.share else []
+        )
         .sort(kind_order, "kommune", "maaned")
         .select(*RECORD_COLUMNS, *shares.extra_columns(crit))
     )
@@ -526,7 +541,7 @@ def available_criteria(
     out = []
     for cid, crit in table.items():
         person = any(k in kinds for k in sources.PERSON_KINDS_FOR.get(cid, ()))
-        if person or (set(crit.population) <= measures and set(crit.hits) <= measures):
+        if person or set(crit.inputs) <= measures:
             out.append(cid)
     return out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,6 +78,62 @@ MEASURES: tuple[Measure, ...] = (
 MEASURE_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES)
 MEASURE_LABELS: dict[str, str] = {m.id: m.label for m in MEASURES}
 
+TABLE_MEASURES: dict[str, dict[str, str]] = {
+    "Y08A02": {"antal fuldtidspersoner": "fleksjob_fuldtid"},
+    "Y09A02": {"antal fuldtidspersoner": "ledighedsydelse_fuldtid"},
+    "Y11A02": {},
+}
+"""Jobindsats tables whose generic column labels (folded) mean one of the built-in measures."""
+
+_DERIVED = re.compile(r"^[a-z0-9]+\.[a-z0-9_]+$")
+_SHARE_WORDS = frozenset({"pct", "procent", "andel", "andele"})
+
+
+def derived_id(table: str, label: str) -> str:
+    """The stable id of a Jobindsats column: table and label folded (lower case, æøå
+    spelled out, ``%`` as ``pct``, every other non-alphanumeric run as ``_``).
+
+    >>> derived_id("Y08A02", "Fuldtidspersoner i pct. af befolkningen 16-66 år")
+    'y08a02.fuldtidspersoner_i_pct_af_befolkningen_16_66_aar'
+    """
+    t = label.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    t = unicodedata.normalize("NFKD", t.replace("%", " pct "))
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "_", t).strip("_")
+    return f"{table.strip().lower()}.{slug}"
+
+
+DERIVED_ALIASES: dict[str, str] = {
+    derived_id(table, label): measure
+    for table, labels in TABLE_MEASURES.items()
+    for label, measure in labels.items()
+}
+"""Derived ids that name a built-in measure (``y08a02.antal_fuldtidspersoner`` is
+``fleksjob_fuldtid``): the value is stored once, under the built-in id."""
+
+
+def is_derived(measure: str) -> bool:
+    """True for an id of the form ``<table>.<label>`` (a column kept from a known table)."""
+    return bool(_DERIVED.match(measure))
+
+
+def is_share_measure(measure: str) -> bool:
+    """True for a kept share column (``…_i_pct_af_befolkningen…``, ``andel_…``): stored as
+    the share it is, never summed over dimensions or areas and never checked as a count."""
+    if not is_derived(measure) or measure in DERIVED_ALIASES:
+        return False
+    return bool(_SHARE_WORDS & set(measure.partition(".")[2].split("_")))
+
+
+def canonical(measure: str) -> str:
+    """The id a measure is stored under (a built-in measure's derived id is its alias)."""
+    return DERIVED_ALIASES.get(measure, measure)
+
+
+def measure_label(measure: str) -> str:
+    """A measure's label for tables: the built-in label, else the id itself."""
+    return MEASURE_LABELS.get(measure, measure)
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -88,7 +145,11 @@ class Criterion:
     tables show, ``record_only`` counts that only records carry;
     ``columns`` how many periods a report table shows; ``baseline`` the period
     the baseline share is read at (for windowed criteria, its last month);
-    ``kommune_targets`` the kommuner with a target of their own (name, percent).
+    ``kommune_targets`` the kommuner with a target of their own (name, percent);
+    ``share`` the stored share columns (percent, see :func:`is_share_measure`) a measure
+    is read from instead of population and hits: several are added up (shares of one
+    population), and such a measure has no counts, so no persons gap and no areas
+    summed from kommuner.
 
     The texts (Danish, see :mod:`fleksmon.texts`): ``title_label`` (``Succeskriterie
     1``) and ``subject`` make the title with the target and direction
@@ -116,6 +177,7 @@ class Criterion:
     gap_note: str = ""
     notes: tuple[str, ...] = field(default=())
     kommune_targets: tuple[tuple[str, float], ...] = ()
+    share: tuple[str, ...] = ()
 
     def target_pct_for(self, kommune: str) -> float:
         """The target (percent) of one area: its own where the targets file gives one."""
@@ -135,7 +197,12 @@ class Criterion:
     def measures(self) -> tuple[str, ...]:
         """Every measure the criterion reads."""
         extra = tuple(m for _, m in self.counts)
-        return tuple(dict.fromkeys(self.population + self.hits + extra))
+        return tuple(dict.fromkeys(self.inputs + extra))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The measures the share is computed from: population and hits, or share columns."""
+        return tuple(dict.fromkeys(self.population + self.hits + self.share))
 
     def baseline_period(self) -> Period:
         """The baseline as a period (a month; for windows the window's last month)."""
@@ -320,6 +387,7 @@ _KEYS = (
     "direction",
     "population",
     "hits",
+    "share",
     "kommuner",
     *_TEXT_KEYS,
 )
@@ -379,19 +447,45 @@ class _Section:
         return value
 
     def measures(self, key: str) -> tuple[str, ...]:
+        """Measure ids: built-in ids or ``<table>.<label>`` ids of kept columns (a built-in
+        measure's derived id stands for it); ``share`` takes share columns only, population
+        and hits take no share column."""
         value = self.spec[key]
+        if key == "share" and isinstance(value, str):
+            value = [value]
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise self.error(
-                f"{key} must be a list of measure ids",
-                f'write {key} = ["fleksjob_fuldtid", "ledighedsydelse_fuldtid"]',
+            example = (
+                '"y01a02.fuldtidspersoner_i_pct_af_arbejdsstyrken_16_66_aar"'
+                if key == "share"
+                else '["fleksjob_fuldtid", "ledighedsydelse_fuldtid"]'
             )
-        unknown = [i for i in value if i not in MEASURE_IDS]
+            raise self.error(f"{key} must be a list of measure ids", f"write {key} = {example}")
+        unknown = [i for i in value if i not in MEASURE_IDS and not is_derived(i)]
         if unknown:
             raise self.error(
                 f"{key} uses unknown measure {unknown[0]!r}",
-                _did_you_mean(unknown[0], MEASURE_IDS, f"use one of {', '.join(MEASURE_IDS)}"),
+                _did_you_mean(
+                    unknown[0],
+                    MEASURE_IDS,
+                    f"use one of {', '.join(MEASURE_IDS)} or a stored column's id "
+                    "(table.label, see 'fleksmon store --measures')",
+                ),
             )
-        return tuple(value)
+        shares = [i for i in value if is_share_measure(i)]
+        if key != "share" and shares:
+            raise self.error(
+                f"{key} uses the share column {shares[0]!r}; shares are not counts",
+                f'declare it as share = "{shares[0]}" (without population and hits)',
+            )
+        if key == "share":
+            counts = [i for i in value if not is_share_measure(i)]
+            if counts:
+                raise self.error(
+                    f"share uses {counts[0]!r}, which is not a share column (pct./andel)",
+                    "give population and hits for counts; share takes columns such as "
+                    "'y08a02.fuldtidspersoner_i_pct_af_befolkningen_16_66_aar'",
+                )
+        return tuple(dict.fromkeys(canonical(i) for i in value))
 
     def target(self) -> float | None:
         """``target_pct``, or ``target`` as a fraction (0–1), or ``None``."""
@@ -461,7 +555,7 @@ class _Section:
                     "direction must be 'higher' or 'lower'", 'write direction = "lower"'
                 )
             changes["direction"] = self.spec["direction"]
-        for key in ("population", "hits"):
+        for key in ("population", "hits", "share"):
             if key in self.spec:
                 changes[key] = self.measures(key)
         if "kommuner" in self.spec:
@@ -499,7 +593,10 @@ def load_targets(path: Path) -> dict[str, Criterion]:
     ``baseline = "2016M06"`` the baseline and ``direction = "lower"`` the
     direction; ``[K3.kommuner] Viborg = 30`` gives one kommune its own target. A
     new section (letters, digits and ``_``) with ``name``, ``population``,
-    ``hits`` (measure ids) and a target declares a measure of its own.
+    ``hits`` (measure ids) and a target declares a measure of its own; ``share``
+    (one or more stored share columns) instead of population and hits reads it
+    directly. Measure ids are built-in ids or the ``<table>.<label>`` ids of kept
+    columns; whether the store holds them is checked when computing.
     ``[labels]`` (column label → measure id) is for the readers. Anything else
     (an unknown key, a wrong type, a target outside 0–100) is a one-line error.
     """
@@ -541,20 +638,29 @@ def load_targets(path: Path) -> dict[str, Criterion]:
         if cid in CRITERIA:
             table[cid] = replace(table[cid], **changes)
             continue
-        missing = [k for k in ("name", "population", "hits", "target_pct") if k not in changes]
+        if "share" in changes and ("population" in changes or "hits" in changes):
+            raise section.error(
+                "has share and population/hits",
+                "a measure is read from share columns or computed from population and hits: "
+                "keep one",
+            )
+        needed = ("name", "target_pct") + (() if "share" in changes else ("population", "hits"))
+        missing = [k for k in needed if k not in changes]
         if missing:
             raise section.error(
                 f"is neither a built-in criterion ({', '.join(CRITERIA)}) nor a complete own "
                 f"measure (no {' and no '.join(missing)})",
-                "an own measure needs name, population, hits and target_pct",
+                "an own measure needs name, population, hits and target_pct "
+                "(or name, share and target_pct)",
             )
         table[cid] = Criterion(
             id=cid,
             name=changes["name"],
             statement=changes.get("statement", ""),
             target_pct=changes["target_pct"],
-            population=changes["population"],
-            hits=changes["hits"],
+            population=changes.get("population", ()),
+            hits=changes.get("hits", ()),
+            share=changes.get("share", ()),
             baseline=changes.get("baseline", "2018M09"),
             direction=changes.get("direction", "higher"),
             subject=changes.get("subject", ""),

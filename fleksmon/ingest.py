@@ -70,17 +70,22 @@ def _aggregate_span(frame: pl.DataFrame) -> str:
 
 
 def _aggregate_summary(
-    frame: pl.DataFrame, table: str | None, dimensions: list[str]
+    frame: pl.DataFrame, table: str | None, dimensions: list[str], labels: dict[str, str]
 ) -> dict[str, Any]:
-    """Rows, kommuner, periods and measures read; how dimension columns were collapsed."""
-    return {
-        "rows": frame.height,
-        "kommuner": frame["kommune"].n_unique(),
-        "periods": _aggregate_span(frame),
-        "measures": sorted(frame["maaling"].unique().to_list()),
-        "suppressed": int(frame["vaerdi"].null_count()),
-        "table": table,
-    } | ({"dimensions": dimensions} if dimensions else {})
+    """Rows, kommuner, periods and measures read; how dimension columns were collapsed;
+    the column label of each measure kept under a derived id."""
+    return (
+        {
+            "rows": frame.height,
+            "kommuner": frame["kommune"].n_unique(),
+            "periods": _aggregate_span(frame),
+            "measures": sorted(frame["maaling"].unique().to_list()),
+            "suppressed": int(frame["vaerdi"].null_count()),
+            "table": table,
+        }
+        | ({"dimensions": dimensions} if dimensions else {})
+        | ({"labels": labels} if labels else {})
+    )
 
 
 def _person_summary(frame: pl.DataFrame, kind: str) -> dict[str, Any]:
@@ -152,7 +157,7 @@ def read_file(
         result = _read_aggregate(path, table, labels)
     if found == "aggregate":
         frame = result.frame
-        summary = _aggregate_summary(frame, result.table, result.dimensions)
+        summary = _aggregate_summary(frame, result.table, result.dimensions, result.labels)
         warnings = list(result.warnings)
     elif found in PERSON_KINDS and staging is not None:
         from fleksmon.pseudonym import key_fingerprint, load_key

@@ -206,14 +206,20 @@ def population_label(crit: Criterion) -> str:
     """The population's column label; own measures: the measure's label, or ``Antal i alt``."""
     if crit.population_label:
         return crit.population_label
-    return MEASURE_LABELS[crit.population[0]] if len(crit.population) == 1 else LABELS["population"]
+    one = len(crit.population) == 1
+    return (
+        MEASURE_LABELS.get(crit.population[0], LABELS["population"])
+        if one
+        else LABELS["population"]
+    )
 
 
 def hits_label(crit: Criterion) -> str:
     """The hits' column label; own measures: the measure's label, or ``Heraf i målet``."""
     if crit.hits_label:
         return crit.hits_label
-    return MEASURE_LABELS[crit.hits[0]] if len(crit.hits) == 1 else LABELS["hits"]
+    one = len(crit.hits) == 1
+    return MEASURE_LABELS.get(crit.hits[0], LABELS["hits"]) if one else LABELS["hits"]
 
 
 def gap_formula(crit: Criterion) -> str:

@@ -218,11 +218,12 @@ def test_jobindsats_api_csv_v2_with_table_in_file_name(tmp_path: Path) -> None:
     path = write_csv(tmp_path, rows, name="y08a02_2019.csv", encoding="utf-8-sig")
     result = read_aggregate(path)
     assert result.table == "Y08A02"
-    assert values(result) == {("Gentofte", "2019M09", "fleksjob_fuldtid"): 401.0}
-    assert result.warnings == [
-        "skipped 'Antal personer', 'Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år': "
-        "not a measure fleksmon uses (table Y08A02)"
-    ]
+    assert values(result) == {
+        ("Gentofte", "2019M09", "fleksjob_fuldtid"): 401.0,
+        ("Gentofte", "2019M09", "y08a02.antal_personer"): 455.0,
+        ("Gentofte", "2019M09", "y08a02.fuldtidspersoner_i_pct_af_arbejdsstyrken_16_66_aar"): 1.08,
+    }
+    assert result.warnings == []
 
 
 def test_table_argument_decides_the_benefit(tmp_path: Path) -> None:
@@ -488,10 +489,25 @@ def test_ambiguous_measure_without_table(tmp_path: Path, fmt: str) -> None:
     )
 
 
-def test_known_table_without_our_measures(tmp_path: Path) -> None:
-    rows = [["Område", "Periode", "Antal fuldtidspersoner"], ["Faxe", "2019M09", "40"]]
-    line = error_line(write_csv(tmp_path, rows, name="Y11A02.csv"))
-    assert line.startswith("Y11A02.csv, row 1: unknown measure 'Antal fuldtidspersoner'. Known")
+def test_known_table_keeps_every_column_under_a_derived_id(tmp_path: Path) -> None:
+    rows = [
+        ["Område", "Periode", "Antal fuldtidspersoner", "Andel af befolkningen, pct."],
+        ["Faxe", "2019M09", "40", "0,9"],
+    ]
+    result = read_aggregate(write_csv(tmp_path, rows, name="Y11A02.csv"))
+    assert values(result) == {
+        ("Faxe", "2019M09", "y11a02.antal_fuldtidspersoner"): 40.0,
+        ("Faxe", "2019M09", "y11a02.andel_af_befolkningen_pct"): 0.9,
+    }
+
+
+def test_a_label_without_a_table_is_still_an_error(tmp_path: Path) -> None:
+    rows = [["Område", "Periode", "Antal fuldtidspersonr"], ["Faxe", "2019M09", "40"]]
+    line = error_line(write_csv(tmp_path, rows))
+    assert line.startswith(
+        "data.csv, column 'Antal fuldtidspersonr': unknown measure 'Antal fuldtidspersonr'. "
+        "Known measure ids: fleksjob_fuldtid, ledighedsydelse_fuldtid,"
+    )
 
 
 @pytest.mark.parametrize("fmt", ROW_FORMATS)

@@ -16,8 +16,8 @@ from fleksmon.store import Store
 
 Run = Callable[..., Any]
 KEYS = (
-    "A section may hold target_pct, target, baseline, direction, population, hits, kommuner, "
-    "name, statement, subject, population_label, hits_label."
+    "A section may hold target_pct, target, baseline, direction, population, hits, share, "
+    "kommuner, name, statement, subject, population_label, hits_label."
 )
 OWN = 'population = ["fleksjob_fuldtid", "ledighedsydelse_fuldtid"]\n'
 
@@ -58,7 +58,7 @@ OWN = 'population = ["fleksjob_fuldtid", "ledighedsydelse_fuldtid"]\n'
             "[LY]\ntarget_pct = 13\n" + OWN,
             "[LY] is neither a built-in criterion (K1, K2, K3, R1, R2) nor a complete own "
             "measure (no name and no hits). An own measure needs name, population, hits and "
-            "target_pct.",
+            "target_pct (or name, share and target_pct).",
         ),
         (
             '["K-3"]\ntarget_pct = 30\n',
@@ -110,7 +110,9 @@ OWN = 'population = ["fleksjob_fuldtid", "ledighedsydelse_fuldtid"]\n'
         (
             '[LY]\nname = "LY"\ntarget_pct = 13\n' + OWN + 'hits = ["ledighedsydelse_fuldtd"]\n',
             "[LY] hits uses unknown measure 'ledighedsydelse_fuldtd'. Did you mean "
-            "'ledighedsydelse_fuldtid'? Use one of " + ", ".join(MEASURE_IDS) + ".",
+            "'ledighedsydelse_fuldtid'? Use one of "
+            + ", ".join(MEASURE_IDS)
+            + " or a stored column's id (table.label, see 'fleksmon store --measures').",
         ),
         (
             '[LY]\nname = "LY"\ntarget_pct = 13\n' + OWN + "hits = []\n",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fleksmon.cli.options import FormatOpt, StoreOpt
+
+if TYPE_CHECKING:
+    from fleksmon.cli.options import Format
+    from fleksmon.store import Store
 
 
 def store(
@@ -23,8 +27,20 @@ def store(
         bool,
         typer.Option("--gc", help="Remove orphan files left by interrupted ingests."),
     ] = False,
+    measures: Annotated[
+        bool,
+        typer.Option(
+            "--measures",
+            help="List the stored measure ids with label, table, kind, periods and areas.",
+        ),
+    ] = False,
 ) -> None:
     """List what the store holds: each loaded file, when, its rows and content hash.
+
+    With --measures: every stored measure id (built-in ids and the table.label ids
+    of columns kept from known Jobindsats tables), with label, table, kind (antal or
+    andel), periods and number of areas; these ids are what own measures in the
+    targets file use.
 
     The table's caption gives the store's format and the fingerprint of the key its
     person-level data was pseudonymized with (never the key itself).
@@ -45,6 +61,9 @@ def store(
     from fleksmon.pseudonym import mask_cpr
 
     the_store = common.open_store(store)
+    if measures:
+        _measures(the_store, fmt)
+        return
     if gc:
         removed = the_store.gc()
         for path in removed:
@@ -121,3 +140,27 @@ def store(
     from rich.console import Console
 
     Console(highlight=False).print(table)
+
+
+def _measures(the_store: Store, fmt: Format | None) -> None:
+    """``--measures``: the measure ids an own measure in the targets file can use."""
+    from rich.table import Table
+
+    from fleksmon.catalog import stored_measures
+    from fleksmon.cli.output import emit_frame
+
+    frame = stored_measures(the_store)
+    table = Table(title=f"Measures in {the_store.root}", title_justify="left")
+    for col in ("Measure", "Label", "Table", "Kind", "Periods", "Areas"):
+        table.add_column(col, justify="right" if col == "Areas" else "left")
+    for row in frame.iter_rows(named=True):
+        alias = f" (= {row['alias']})" if row["alias"] else ""
+        table.add_row(
+            f"{row['measure']}{alias}",
+            row["label"],
+            row["table"] or "",
+            row["kind"],
+            row["periods"],
+            str(row["areas"]),
+        )
+    emit_frame(frame, fmt, None, bom=False, table=table)

@@ -14,6 +14,8 @@ from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
 
 VALUE_COLUMNS = ("population", "hits")
+SHARE_BASE = 100.0
+"""The stand-in population of a measure read from share columns (percent)."""
 
 
 def extra_columns(crit: Criterion) -> list[str]:
@@ -51,6 +53,16 @@ def counts(
         .any()
         .alias("missing"),
     )
+    if crit.share:
+        # A share read from share columns (percent): population 100, hits the share, so
+        # that every rule below applies; :func:`shares` drops these stand-in counts.
+        total = _all_or_null([pl.col(m) for m in crit.share])
+        return wide.select(
+            "kommune",
+            "maaned",
+            pl.when(total.is_not_null()).then(pl.lit(SHARE_BASE)).alias("population"),
+            total.alias("hits"),
+        )
     return wide.select(
         "kommune",
         "maaned",
@@ -92,7 +104,9 @@ def _member_counts() -> pl.LazyFrame:
     return pl.LazyFrame(rows, schema={"area": pl.String, "n_members": pl.Int64}, orient="row")
 
 
-def fill_areas(monthly: pl.LazyFrame, value_columns: list[str]) -> pl.LazyFrame:
+def fill_areas(
+    monthly: pl.LazyFrame, value_columns: list[str], *, summable: bool = True
+) -> pl.LazyFrame:
     """Add region and Hele landet rows summed from kommuner where the input lacks them.
 
     Rows given in the input are kept as given. A summed area's values are null
@@ -102,6 +116,7 @@ def fill_areas(monthly: pl.LazyFrame, value_columns: list[str]) -> pl.LazyFrame:
     ``missing_members`` which of its kommuner are in the data with a value missing
     (``missing``, from :func:`counts`; false when not given) — the area is then
     unknown, never summed as if it were 0.
+    Shares (``summable=False``) are never summed: only the given rows are kept.
     """
     if "missing" not in monthly.collect_schema().names():
         monthly = monthly.with_columns(pl.lit(False).alias("missing"))
@@ -111,6 +126,8 @@ def fill_areas(monthly: pl.LazyFrame, value_columns: list[str]) -> pl.LazyFrame:
         pl.lit([], pl.List(pl.String)).alias("missing_members"),
         pl.lit(True).alias("covered"),
     )
+    if not summable:
+        return given
     kommune_rows = monthly.join(_membership(), on="kommune", how="inner")
     summed = (
         kommune_rows.group_by("area", "maaned")
@@ -214,7 +231,8 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
     ``COUNT_UNITS``): ``met`` is an integer comparison (F = 8,1 and L = 0,9 is exactly
     90 %), ``gap_persons`` an integer rounding, and ``share_pct`` and ``gap_pp`` are each
     one division of exact integers, so a tie such as 24,25 % is the float nearest to it,
-    never 24,2499….
+    never 24,2499…. A measure read from share columns has no persons gap (its
+    population and hits are stand-ins, see :func:`counts`).
     """
     extras = [name for name in extra_columns(crit) if name in frame.collect_schema().names()]
     exact = frame.with_columns(
@@ -229,6 +247,8 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
         )
     has_share = n.is_not_null() & p.is_not_null() & (n > 0)
     share = pl.when(has_share).then((100 * p).cast(pl.Float64) / n.cast(pl.Float64))
+    if crit.share:
+        share = pl.when(has_share).then(p.cast(pl.Float64) / COUNT_UNITS)
     # excess = (t·N − P) in units of 1/(100·TARGET_UNITS·COUNT_UNITS) persons.
     excess = t * n - 100 * TARGET_UNITS * p
     if crit.direction == "lower":
@@ -252,6 +272,7 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
             .alias("gap_persons"),
         )
         .drop([f"_{c}" for c in [*VALUE_COLUMNS, *extras]])
+        .with_columns([pl.lit(None, pl.Int64).alias("gap_persons")] if crit.share else [])
     )
 
 
@@ -260,7 +281,7 @@ def series(
 ) -> pl.LazyFrame:
     """The criterion's full series: every area (filled) and month (or window), with gaps."""
     values = [*VALUE_COLUMNS, *extra_columns(crit)]
-    monthly = fill_areas(counts(tidy, crit, period), values)
+    monthly = fill_areas(counts(tidy, crit, period), values, summable=not crit.share)
     size = crit.window if period is None else 1
     return shares(windows(monthly, size, values), crit)
 

@@ -57,6 +57,8 @@ class ReadResult:
     table: str | None = None
     source_format: str = "csv"
     dimensions: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    """The column label of every measure id derived from a table and label."""
 
 
 def _starts_like_json(path: Path, kind: str) -> bool:
@@ -101,15 +103,20 @@ def read_aggregate(
     sheets, source_format = _load(path)
     warnings: list[str] = []
     parts, tables = [], []
+    kept: dict[str, str] = {}
     for sheet in sheets:
         found = table.upper() if table else None
         found = found or find_table([path.name]) or find_table(title_texts(sheet)) or sheet.table
-        parts.append(to_long(sheet, Measures(path.name, found, labels), warnings))
+        measures = Measures(path.name, found, labels)
+        parts.append(to_long(sheet, measures, warnings))
         tables.append(found)
+        kept.update(measures.kept)
     notes: list[str] = []
     frame = finish(combine(parts), path.name, warnings, notes)
     named = ", ".join(dict.fromkeys(t for t in tables if t)) or None
-    return ReadResult(frame, warnings, named, source_format, notes)
+    present = set(frame.get_column("maaling").unique().to_list())
+    kept = {m: label for m, label in sorted(kept.items()) if m in present}
+    return ReadResult(frame, warnings, named, source_format, notes, kept)
 
 
 def _kind(path: Path, columns: list[str]) -> str:

@@ -13,6 +13,7 @@ from typing import cast
 
 import polars as pl
 
+from fleksmon.criteria import is_share_measure
 from fleksmon.errors import FleksmonError, shown
 from fleksmon.readers.layout import DIMENSION_NAMES, fold_label
 
@@ -113,7 +114,7 @@ def reduce_dimension(
         rest = _complete(rest, dim, others, label, kind, name)
         cats = rest.get_column(dim).unique(maintain_order=True).to_list()
         used.append(f"{label}: summed {_listing(cats)} (no total row)")
-        rest = _summed(rest, others, name, label)
+        rest = _summed(_without_shares(rest, label, used), others, name, label)
     notes.extend(used)
     keep = [c for c in totals.columns if c not in (dim, "_cls")]
     return pl.concat([totals.select(keep), rest.select(keep)], how="vertical_relaxed").sort("line")
@@ -170,6 +171,16 @@ def _complete(
             f"the API: ask for every value with '*'), or with every {label} category",
         )
     return rest.drop("_cat")
+
+
+def _without_shares(rest: pl.DataFrame, label: str, notes: list[str]) -> pl.DataFrame:
+    """The category rows of counts only: share columns kept from a known table are never
+    summed over a dimension (without a total row they are left out, and said so)."""
+    found = rest.get_column("measure").unique(maintain_order=True).to_list()
+    shares = [m for m in found if m and is_share_measure(m)]
+    if shares:
+        notes.append(f"{label}: left out {_listing(shares)} (shares are not summed; no total row)")
+    return rest.filter(~pl.col("measure").is_in(shares))
 
 
 def _summed(rest: pl.DataFrame, others: list[str], name: str, label: str) -> pl.DataFrame:

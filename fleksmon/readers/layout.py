@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from fleksmon.criteria import MEASURE_IDS, MEASURES
+from fleksmon.criteria import (
+    MEASURE_IDS,
+    MEASURES,
+    TABLE_MEASURES,
+    canonical,
+    derived_id,
+    is_derived,
+)
 from fleksmon.errors import FleksmonError, shown
 from fleksmon.numbers import bad_number_expr, parse_number
 from fleksmon.periods import try_parse_period
@@ -41,12 +48,6 @@ OPTIONAL_NAMES = frozenset(
 )
 """Columns that may be left out at the end of a short row; never read as data."""
 
-TABLE_MEASURES: dict[str, dict[str, str]] = {
-    "Y08A02": {"antal fuldtidspersoner": "fleksjob_fuldtid"},
-    "Y09A02": {"antal fuldtidspersoner": "ledighedsydelse_fuldtid"},
-    "Y11A02": {},
-}
-"""Jobindsats tables whose generic column labels mean one of our measures."""
 TABLE_GROUPS = {"fleksjob": "Y08A02", "ledighedsydelse": "Y09A02", "ressourceforloeb": "Y11A02"}
 """Measure-group labels (``Fleksjob: Antal fuldtidspersoner``) and the table they stand for."""
 
@@ -253,13 +254,15 @@ class Measures:
             for text in (m.id, m.label, *m.aliases):
                 self.direct[fold_label(text)] = m.id
         for label, measure in (labels or {}).items():
-            if measure not in MEASURE_IDS:
+            if measure not in MEASURE_IDS and not is_derived(measure):
                 raise FleksmonError(
                     f"label mapping {label!r} = {measure!r}: unknown measure id",
                     f"Use one of the known measure ids: {', '.join(MEASURE_IDS)}",
                 )
-            self.direct[fold_label(label)] = measure
+            self.direct[fold_label(label)] = canonical(measure)
         self.user = {fold_label(k) for k in labels or {}}
+        self.kept: dict[str, str] = {}
+        """Derived ids given out, with the column label each came from."""
 
     def resolve(self, label: str, where: str) -> str | None:
         """The measure id a label names, ``None`` if unknown; ambiguous labels raise."""
@@ -284,6 +287,23 @@ class Measures:
                 "or put the table id in the file name",
             )
         return None
+
+    def derive(self, label: str) -> str | None:
+        """The stable id of a column of a known table (``y08a02.antal_personer``), or
+        ``None`` without a table. A measure-group label (``Fleksjob: Antal personer``)
+        names its table."""
+        for sep in (":", ",", " - "):
+            group, found, rest = label.partition(sep)
+            table = TABLE_GROUPS.get(fold_label(group)) if found else None
+            if table and rest.strip():
+                return self._keep(derived_id(table, rest), label)
+        if self.table is None or not fold_label(label):
+            return None
+        return self._keep(canonical(derived_id(self.table, label)), label)
+
+    def _keep(self, measure: str, label: str) -> str:
+        self.kept.setdefault(measure, label.strip())
+        return measure
 
     def from_context(self, texts: Sequence[str], where: str) -> str:
         """The one measure a table without measure columns holds (from titles or the table)."""
@@ -454,6 +474,8 @@ class _Builder:
                 self.dims.append(c)
             elif fold_label(c.label) in TOTALS:
                 self.warnings.append(f"ignored the total column {c.label!r}")
+            elif (derived := self.measures.derive(label)) is not None:
+                found[c.name] = derived
             else:
                 unknown.append(c.label)
         if unknown:
@@ -505,6 +527,7 @@ class _Builder:
         """Long layout: a measure column and a value column."""
         texts = self.body.get_column(measure.name).fill_null("").unique(maintain_order=True)
         ids = {t: self.measures.resolve(t, f"column {measure.label!r}") for t in texts}
+        ids = {t: m or self.measures.derive(t) for t, m in ids.items()}
         unknown = [t for t, m in ids.items() if m is None]
         if len(unknown) == len(ids):
             raise self.measures.unknown(unknown, f"column {measure.label!r}")

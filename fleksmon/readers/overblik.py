@@ -56,6 +56,9 @@ class _OverblikMeasures(Measures):
     def from_context(self, texts: Sequence[str], where: str) -> str:
         return _COUNT
 
+    def derive(self, label: str) -> str | None:
+        return None
+
 
 def _status_column(long: Long, name: str) -> str:
     found = [d for d in long.dims if fold_label(d.removeprefix("d:")) in STATUS_COLUMNS]

@@ -1,7 +1,9 @@
 """Plausibility of an aggregated extract: what no real download can hold is refused.
 
-Every measure fleksmon reads is a count (of persons, full-time persons or
-spells): never negative, never a share, never more than Denmark's people.
+Every built-in measure is a count (of persons, full-time persons or spells):
+never negative, never a share, never more than Denmark's people. Columns kept
+from a known table (``y08a02.…``) are counts too, except share columns (never
+checked as counts) and change columns (``Ændring …``, which may be negative).
 Within one file a criterion's hits are part of its population. Each check
 names the first offending row.
 """
@@ -12,7 +14,7 @@ import datetime as dt
 
 import polars as pl
 
-from fleksmon.criteria import CRITERIA
+from fleksmon.criteria import CRITERIA, is_derived, is_share_measure
 from fleksmon.errors import FleksmonError, shown
 from fleksmon.numbers import format_int
 from fleksmon.periods import Period, month_index, month_of_date
@@ -22,6 +24,7 @@ COUNT_LIMIT = 10_000_000
 FIRST_MONTH = month_index(2000, 1)
 MONTHS_AHEAD = 12
 
+_CHANGE_WORDS = frozenset({"aendring", "udvikling", "forskel", "difference", "change"})
 _ENGLISH_THOUSANDS = r"^[+-]?[1-9]\d{0,2}(,\d{3})+$"
 _COMMA_NUMBER = r"^[+-]?[\d.]*\d,\d+\s*(%|pct\.?)?$"
 _NUMBER_FIX = (
@@ -33,6 +36,11 @@ def _clean(raw: pl.Expr) -> pl.Expr:
     return raw.fill_null("").str.replace_all("\u00a0", " ").str.strip_chars()
 
 
+def _words(measure: str) -> set[str]:
+    """The words of a derived id's label part (``y01a02.aendring_i_antal`` → aendring, i, antal)."""
+    return set(measure.partition(".")[2].split("_"))
+
+
 def check_values(frame: pl.DataFrame, name: str) -> None:
     """Refuse shares, non-finite, negative, huge and ambiguous numbers in count columns.
 
@@ -42,12 +50,17 @@ def check_values(frame: pl.DataFrame, name: str) -> None:
     english = raw.str.contains(_ENGLISH_THOUSANDS)
     danish = frame.select((raw.str.contains(_COMMA_NUMBER) & ~english).any()).item()
     value = pl.col("value")
+    measures = frame.get_column("measure").unique().to_list()
+    shares = [m for m in measures if m and is_share_measure(m)]
+    changes = [m for m in measures if m and is_derived(m) and _CHANGE_WORDS & _words(m)]
     problem = (
-        pl.when(pl.col("pct"))
+        pl.when(pl.col("measure").is_in(shares))
+        .then(pl.when(value.is_nan() | value.is_infinite()).then(pl.lit("finite")))
+        .when(pl.col("pct"))
         .then(pl.lit("share"))
         .when(value.is_nan() | value.is_infinite())
         .then(pl.lit("finite"))
-        .when(value < 0)
+        .when((value < 0) & ~pl.col("measure").is_in(changes))
         .then(pl.lit("negative"))
         .when(value > COUNT_LIMIT)
         .then(pl.lit("huge"))
