@@ -166,9 +166,9 @@ def _discreet(
     return out
 
 
-def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str]]:
-    """The chart series and the notes under the chart (what the top-10 line is, or why
-    it is left out)."""
+def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str], dict[int, int]]:
+    """The chart series, the notes under the chart (what the top-10 line is, or why
+    it is left out) and how many kommuner had a share each month."""
     crit, q = result.criterion, result.query
     if q.frame is not None:
         tidy = q.frame.lazy()
@@ -192,6 +192,7 @@ def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str]]:
     columns: dict[str, list[float | None]] = {n: [value.get((n, m)) for m in months] for n in names}
     top = shares.top10_mean(full, crit).collect()
     by_month = {m: (v, n) for m, v, n in top.select("maaned", "top10_pct", "top10_n").iter_rows()}
+    with_share = dict(top.select("maaned", "kommuner_n").iter_rows())
     columns[TOP10] = [
         v if n == 10 else None for v, n in (by_month.get(m, (None, 0)) for m in months)
     ]
@@ -202,7 +203,10 @@ def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str]]:
         schema={"period": pl.String, **dict.fromkeys(kept, pl.Float64)},
     )
     short = {p.human(): by_month.get(p.end, (None, 0))[1] for p in result.periods}
-    return frame, _top10_notes(short)
+    notes = _top10_notes(short)
+    if crit.share and areas.HELE_LANDET not in kept:
+        notes.append(texts.message("land_missing"))
+    return frame, notes, {m: int(with_share.get(m, 0)) for m in months}
 
 
 def _top10_notes(kommuner_with_data: dict[str, int]) -> list[str]:
@@ -242,7 +246,8 @@ def workbook_data(criteria_ids: Sequence[str], query: Query) -> ReportData:
     sections = []
     for cid in criteria_ids:
         result = _with_hele_landet(api.compute(cid, query))
-        sections.append(Section(result, *_chart(result)))
+        chart, notes, _ = _chart(result)
+        sections.append(Section(result, chart, notes))
     if query.frame is not None:
         return ReportData(sections, as_of=query.as_of)
     store = query.data_store()
@@ -267,12 +272,16 @@ def noegletal(
     criterion: str | Criterion, query: Query, *, months: int = 25
 ) -> tuple[api.Result, pl.DataFrame]:
     """The key-figure view: the query's kommuner's last ``months`` shares against Hele
-    landet and the top-10 average (the plain mean of the ten best kommuner each month).
+    landet and the top-10 average (the plain mean of the ten best kommuner each month,
+    best by the measure's direction; only where at least ten kommuner have a share).
 
-    Ends at the last month of the query's period, else at the latest month with
-    data. Returns the kommuner's records and the series in long form:
-    ``criterion``, ``period``, ``omraade`` (a kommune, Hele landet or ``Top 10``),
-    ``share_pct``.
+    Any monthly share measure: a built-in criterion, or an own measure from two
+    stored counts or from stored share columns. Ends at the last month of the
+    query's period, else at the latest month with data. Returns the kommuner's
+    records and the series in long form: ``criterion``, ``period``, ``omraade`` (a
+    kommune, Hele landet or ``Top-10 gns.``), ``share_pct`` and ``kommuner`` (on the
+    top-10 rows: how many kommuner had a share that month; no top-10 value below 10).
+    The result's notes say what the top-10 line is, and where and why it is missing.
     """
     crit = query.criterion(criterion)
     if crit.window == 0:
@@ -284,15 +293,29 @@ def noegletal(
         raise FleksmonError(f"--months {months} is not a number of months", "give 1 or more")
     latest = api.gap(crit, query).periods[-1].end
     result = api.compute(crit, query.but(period=Period(latest - months + 1, latest)))
-    wide = chart_series(result)
+    wide, notes, with_share = _chart(result)
     codes = pl.Series("period", [p.code() for p in result.periods], dtype=pl.String)
+    counts = pl.DataFrame(
+        {
+            "period": [p.code() for p in result.periods],
+            "omraade": [TOP10] * len(result.periods),
+            "kommuner": [with_share.get(p.end, 0) for p in result.periods],
+        },
+        schema={"period": pl.String, "omraade": pl.String, "kommuner": pl.Int64},
+    )
     series = (
         wide.with_columns(codes)
         .unpivot(index="period", variable_name="omraade", value_name="share_pct")
+        .join(counts, on=["period", "omraade"], how="left")
         .with_columns(pl.lit(crit.id).alias("criterion"))
-        .select("criterion", "period", "omraade", "share_pct")
+        .select("criterion", "period", "omraade", "share_pct", "kommuner")
     )
-    return result, series
+    if TOP10 not in set(series["omraade"].to_list()):
+        top = counts.with_columns(
+            pl.lit(crit.id).alias("criterion"), pl.lit(None, pl.Float64).alias("share_pct")
+        )
+        series = pl.concat([series, top.select(series.columns)])
+    return replace(result, notes=[*result.notes, *notes]), series
 
 
 def overblik_for_export(query: Query) -> api.Overblik | None:

@@ -69,6 +69,11 @@ MESSAGES: dict[str, str] = {
     ),
     "land_no_data": "Hele landet vises ikke: der er ikke data for alle kommuner i perioden.",
     "noegletal_title": "Nøgletal: {statement}",
+    "top10_of": "Top 10 af {count} kommuner med data i {month}.",
+    "land_missing": (
+        "Hele landet vises ikke: udtrækket har ikke landstallet, og andele kan ikke "
+        "summeres fra kommunerne."
+    ),
     "pace_sheet": "Tempo mod {deadline}",
     "to_target_title": "{title}\n{period}; målet skal nås i {deadline} (om {months} måneder)",
     "per_month": (
@@ -116,6 +121,7 @@ OVERBLIK_HEADERS: tuple[str, ...] = (
 """The Jobcenteroverblik's column headers after the quarter, as the report prints them."""
 
 LABELS: dict[str, str] = {
+    "kommuner_med_data": "Kommuner med data",
     "area": "Område",
     "share": "Andel",
     "target": "Mål",

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
-from fleksmon import api
+from fleksmon import api, report
+from fleksmon.areas import kommuner
 from fleksmon.criteria import derived_id, is_share_measure, load_targets
 from fleksmon.errors import FleksmonError
+from fleksmon.query import Query
 from fleksmon.readers import read_aggregate
+from fleksmon.schema import AGGREGATE
 from fleksmon.store import Store
 
 Run = Callable[..., Any]
@@ -214,3 +220,115 @@ def test_a_stored_id_mistyped_is_named_with_the_closest(tmp_path: Path) -> None:
         "no OWN data: the aggregate data lacks y08a02.antal_persner. Did you mean "
         "'y08a02.antal_personer'? 'fleksmon store --measures' lists the stored ids."
     )
+
+
+# --- Nøgletal for any share measure ---------------------------------------------------------
+
+SEP_2019 = 2019 * 12 + 8
+LOWER = f"""
+[LEDIGE]
+name = "Andel af befolkningen på ydelsen"
+share = "{PCT}"
+direction = "lower"
+target_pct = 2
+"""
+
+
+def _share_rows(count: int) -> pl.DataFrame:
+    """``count`` kommuner with shares 12, 11, … (Ballerup, the third, has 10) and Hele landet."""
+    rows = [
+        (k.name, SEP_2019, SEP_2019, PCT, float(12 - i)) for i, k in enumerate(kommuner()[:count])
+    ]
+    rows.append(("Hele landet", SEP_2019, SEP_2019, PCT, 6.5))
+    return pl.DataFrame(rows, schema=AGGREGATE, orient="row")
+
+
+@pytest.mark.parametrize(("count", "top10"), [(12, 5.5), (9, None)])
+def test_noegletal_top10_of_a_lower_is_better_share_column(
+    tmp_path: Path, count: int, top10: float | None
+) -> None:
+    toml = tmp_path / "own.toml"
+    toml.write_text(LOWER, "utf-8")
+    criteria = load_targets(toml)
+    query = Query(kommuner=["Ballerup"], frame=_share_rows(count), criteria=criteria)
+    result, series = report.noegletal("LEDIGE", query, months=1)
+    # lower is better: the ten best of 12, 11, …, 1 are 1 … 10, mean 5.5
+    assert series.rows() == [
+        ("LEDIGE", "2019M09", "Ballerup", 10.0, None),
+        ("LEDIGE", "2019M09", "Hele landet", 6.5, None),
+        ("LEDIGE", "2019M09", report.TOP10, top10, count),
+    ]
+    if top10 is None:
+        assert result.notes[-1] == (
+            "Top-10 gns. er udeladt, da kun 9 kommuner har data (der skal være mindst 10)."
+        )
+
+
+def test_noegletal_cli_says_how_many_kommuner(cli: Run, tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    store.ingest(_share_rows(12), kind="aggregate", source=Path("y08a02.csv"), sha256="x")
+    toml = tmp_path / "own.toml"
+    toml.write_text(LOWER, "utf-8")
+    args = ("noegletal", "-c", "ledige", "-k", "Ballerup", "-s", str(store.root), "--targets")
+    result = cli(*args, str(toml), "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "criterion,period,omraade,share_pct,kommuner\n"
+        "LEDIGE,2019M09,Ballerup,10.0,\n"
+        "LEDIGE,2019M09,Hele landet,6.5,\n"
+        "LEDIGE,2019M09,Top-10 gns.,5.5,12\n"
+    )
+    table = cli(*args, str(toml), "-f", "table").stdout
+    row = next(x for x in table.splitlines() if x.startswith("│ Sep. 2019"))
+    assert [c.strip() for c in row.split("│")[1:-1]] == [
+        "Sep. 2019",
+        "10,0%",
+        "6,5%",
+        "5,5%",
+        "12",
+    ]
+
+
+def _readme_declarations() -> str:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", text, flags=re.S)
+    found = [b for b in blocks if "[FIGUR4]" in b]
+    assert len(found) == 1
+    return textwrap.dedent(found[0])
+
+
+def _value(measure: str, index: int) -> float:
+    """A hand-made value of one measure for the kommune at ``index``."""
+    if is_share_measure(measure):
+        return float(index + 1)
+    return float(20 * (index + 1) + len(measure) % 7)
+
+
+@pytest.mark.parametrize("figure", ["FIGUR4", "FIGUR5", "FIGUR6", "FIGUR7", "FIGUR11", "FIGUR15"])
+def test_readme_noegletal_declarations_parse_and_compute(tmp_path: Path, figure: str) -> None:
+    toml = tmp_path / "noegletal.toml"
+    toml.write_text(_readme_declarations(), "utf-8")
+    criteria = load_targets(toml)
+    crit = criteria[figure]
+    names = [k.name for k in kommuner()[:12]]
+    rows = [
+        (name, SEP_2019, SEP_2019, m, _value(m, i))
+        for i, name in enumerate([*names, "Hele landet"])
+        for m in crit.inputs
+    ]
+    frame = pl.DataFrame(rows, schema=AGGREGATE, orient="row")
+
+    def share(index: int) -> float:
+        if crit.share:
+            return sum(_value(m, index) for m in crit.share)
+        hits = sum(_value(m, index) for m in crit.hits)
+        return 100 * hits / sum(_value(m, index) for m in crit.population)
+
+    query = Query(kommuner=["Ballerup"], frame=frame, criteria=criteria)
+    _, series = report.noegletal(figure, query, months=1)
+    got = {omraade: (value, n) for _, _, omraade, value, n in series.rows()}
+    ranked = sorted((share(i) for i in range(12)), reverse=crit.direction == "higher")
+    assert got["Ballerup"][0] == pytest.approx(share(2))
+    assert got["Hele landet"][0] == pytest.approx(share(12))
+    assert got[report.TOP10][0] == pytest.approx(sum(ranked[:10]) / 10)
+    assert got[report.TOP10][1] == 12

@@ -49,7 +49,13 @@ def test_noegletal_table(cli: Run, store: Store) -> None:
     result = cli("noegletal", "-c", "3", "-k", "Ballerup", "-s", str(store.root), "-f", "table")
     assert "Nøgletal: Succeskriterie 3: Progression" in result.stdout
     line = next(x for x in result.stdout.splitlines() if x.startswith("│ Sep. 2019"))
-    assert [c.strip() for c in line.split("│")[1:-1]] == ["Sep. 2019", "4,0%", "20,0%", "8,5%"]
+    assert [c.strip() for c in line.split("│")[1:-1]] == [
+        "Sep. 2019",
+        "4,0%",
+        "20,0%",
+        "8,5%",
+        "12",
+    ]
 
 
 def test_noegletal_needs_a_monthly_criterion(cli: Run, store: Store) -> None:

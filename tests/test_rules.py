@@ -143,7 +143,7 @@ def test_noegletal_table_rounds_a_tie_to_one_decimal(cli: Run, store: Store) -> 
     _ingest(store, _k1(9.7, 30.3, area="Ballerup"))
     result = cli("noegletal", "-c", "1", "-k", "Ballerup", "-s", str(store.root), "-f", "table")
     assert result.exit_code == 0, result.stderr
-    assert _table_rows(result.stdout)["Sep. 2019"] == ["24,3%"]
+    assert _table_rows(result.stdout)["Sep. 2019"] == ["24,3%", "–", "1"]
 
 
 # --- "Met" compares exact counts -----------------------------------------------------------

@@ -42,9 +42,11 @@ def noegletal(
     """Key figures: the kommune's monthly share against Hele landet and the top-10 average.
 
     As STAR's Nøgletal reports: the last 25 months (or --months) up to the latest
-    month with data (or the end of --period); top 10 is the plain mean of the ten
-    best kommuner that month. Data output is long: criterion, period, omraade,
-    share_pct.
+    month with data (or the end of --period), for any monthly share measure (own
+    measures from the --targets file too); top 10 is the plain mean of the ten best
+    kommuner that month, given where at least ten kommuner have a share. Data output
+    is long: criterion, period, omraade, share_pct, kommuner (on the top-10 rows: how
+    many kommuner had a share).
 
     Example: fleksmon noegletal --criterion 1 --kommune Ballerup --months 13
     """

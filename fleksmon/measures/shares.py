@@ -287,7 +287,13 @@ def series(
 
 
 def top10_mean(frame: pl.LazyFrame, crit: Criterion, n: int = 10) -> pl.LazyFrame:
-    """Plain mean share of the ``n`` best kommuner each month (nøgletal's "top 10")."""
+    """Plain mean share of the ``n`` best kommuner each month (nøgletal's "top 10").
+
+    Best is the highest share, or the lowest for a lower-is-better measure;
+    kommuner without a share that month are left out. ``kommuner_n`` is how many
+    kommuner had a share, ``top10_n`` how many were averaged; with fewer than ``n``
+    kommuner there is no top-10 value (``top10_pct`` is null).
+    """
     kommune_names = [k.name for k in areas.kommuner()]
     ranked = frame.filter(
         pl.col("kommune").is_in(kommune_names) & pl.col("share_pct").is_not_null()
@@ -295,11 +301,17 @@ def top10_mean(frame: pl.LazyFrame, crit: Criterion, n: int = 10) -> pl.LazyFram
         pl.col("share_pct")
         .rank("ordinal", descending=crit.direction != "lower")
         .over("maaned")
-        .alias("_rank")
+        .alias("_rank"),
+        pl.len().over("maaned").alias("kommuner_n"),
     )
     return (
         ranked.filter(pl.col("_rank") <= n)
         .group_by("maaned")
-        .agg(pl.col("share_pct").mean().alias("top10_pct"), pl.len().alias("top10_n"))
+        .agg(
+            pl.col("share_pct").mean().alias("top10_pct"),
+            pl.len().alias("top10_n"),
+            pl.col("kommuner_n").first().cast(pl.Int64),
+        )
+        .with_columns(pl.when(pl.col("top10_n") == n).then(pl.col("top10_pct")).alias("top10_pct"))
         .sort("maaned")
     )

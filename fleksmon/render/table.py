@@ -275,18 +275,25 @@ def gap_table(result: Result) -> Grid:
 
 
 def noegletal_table(result: Result, series: pl.DataFrame) -> Grid:
-    """Months as rows; the kommuner, Hele landet and the top-10 average as columns."""
+    """Months as rows; the kommuner, Hele landet, the top-10 average and how many
+    kommuner had a share that month as columns; the notes (what the top-10 is, where
+    and why it is missing) as caption."""
+    from fleksmon.report import TOP10
+
     crit = result.criterion
+    notes = [n for n in result.notes if n.startswith(("Top-10", "Hele landet vises ikke"))]
     areas_shown = list(dict.fromkeys(series["omraade"].to_list()))
     grid = Grid(
         texts.message("noegletal_title", statement=texts.title(crit)),
-        [texts.LABELS["period"], *areas_shown],
-        caption=texts.message("top10"),
+        [texts.LABELS["period"], *areas_shown, texts.LABELS["kommuner_med_data"]],
+        caption="\n".join(notes or [texts.message("top10")]),
     )
     labels = {p.code(): p.human() for p in result.periods}
     value = {(r["period"], r["omraade"]): r["share_pct"] for r in series.to_dicts()}
+    counted = {r["period"]: r["kommuner"] for r in series.to_dicts() if r["omraade"] == TOP10}
     for code, label in labels.items():
-        grid.add_row([label, *[pct(value.get((code, a)), 1) for a in areas_shown]])
+        cells = [pct(value.get((code, a)), 1) for a in areas_shown]
+        grid.add_row([label, *cells, count(counted.get(code))])
     return grid
 
 
