@@ -70,7 +70,13 @@ def test_noegletal_table_to_a_file(cli: Run, store: Store, tmp_path: Path) -> No
     result = cli("noegletal", "-c", "3", "-k", "Ballerup", "-s", str(store.root), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     line = next(x for x in out.read_text("utf-8").splitlines() if x.startswith("│ Sep. 2019"))
-    assert [c.strip() for c in line.split("│")[1:-1]] == ["Sep. 2019", "4,0%", "20,0%", "8,5%"]
+    assert [c.strip() for c in line.split("│")[1:-1]] == [
+        "Sep. 2019",
+        "4,0%",
+        "20,0%",
+        "8,5%",
+        "12",
+    ]
 
 
 START = month_index(2015, 1)
