@@ -146,6 +146,11 @@ def resolve(text: str | int) -> Area:
     ('Aarhus', 'Aarhus', '101')
     """
     area = try_area(text)
+    if area is None and not str(text).strip():
+        raise FleksmonError(
+            "no kommune (an empty cell)",
+            "Fill in the kommune, or remove the row",
+        )
     if area is None:
         close = suggest(str(text))
         hint = f"Did you mean {_or_list(close)}?" if close else ""

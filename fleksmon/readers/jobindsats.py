@@ -27,8 +27,33 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _body(path: Path, rows: list[list[Any]], width: int) -> pl.DataFrame:
+def _not_api(path: Path) -> FleksmonError:
+    return FleksmonError(
+        f"{path.name}: not a Jobindsats API response (expected a v2 list with 'Variables' and "
+        "'Data', or a v3 object with 'columns' and 'rows')",
+        "Save the API response unchanged, or export the table as CSV",
+    )
+
+
+def _rows(path: Path, rows: Any) -> list[list[Any]]:
+    """The data rows of an answer: a list of rows of plain values (a list or object in a cell
+    is refused, naming its row)."""
+    if rows is None:
+        return []
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise _not_api(path)
+    for number, row in enumerate(rows, start=1):
+        if any(isinstance(v, (list, dict)) for v in row):
+            raise FleksmonError(
+                f"{path.name}, row {number}: a cell holds a list or an object, not a value",
+                "Save the API response unchanged, or export the table as CSV",
+            )
+    return rows
+
+
+def _body(path: Path, rows: Any, width: int) -> pl.DataFrame:
     """Rows of JSON values as text cells; JSON numbers get a decimal comma ('1.206' stays 1,206)."""
+    rows = _rows(path, rows)
     names = [f"c{i}" for i in range(width)]
     try:
         frame = pl.DataFrame(
@@ -47,19 +72,26 @@ def _body(path: Path, rows: list[list[Any]], width: int) -> pl.DataFrame:
 
 def _v2(path: Path, element: dict[str, Any]) -> Sheet:
     variables = element.get("Variables") or []
+    if not isinstance(variables, list) or not all(isinstance(v, dict) for v in variables):
+        raise _not_api(path)
     header: list[str | None] = []
     for var in variables:
         name, label = str(var.get("Name", "")), str(var.get("Label", ""))
         header.append(name if fold_label(name) in {"area", "period", "periode"} else label or name)
     names = [str(v.get("Name", "")) for v in variables]
-    sheet = Sheet(path.name, [header], _body(path, element.get("Data") or [], len(header)), 1)
+    sheet = Sheet(path.name, [header], _body(path, element.get("Data"), len(header)), 1)
+    sheet.fill_down = False
     sheet.table = find_table(_strings(element) + names)
     return sheet
 
 
 def _v3(path: Path, body: dict[str, Any]) -> Sheet:
-    header: list[str | None] = [str(c) for c in body.get("columns") or []]
-    sheet = Sheet(path.name, [header], _body(path, body.get("rows") or [], len(header)), 1)
+    columns = body.get("columns") or []
+    if not isinstance(columns, list):
+        raise _not_api(path)
+    header: list[str | None] = [str(c) for c in columns]
+    sheet = Sheet(path.name, [header], _body(path, body.get("rows"), len(header)), 1)
+    sheet.fill_down = False
     sheet.table = find_table(_strings(body))
     return sheet
 
@@ -97,7 +129,7 @@ def _ndjson(path: Path, text: str) -> Sheet:
     names = list(dict.fromkeys(k for r in records for k in r))
     header: list[str | None] = [str(n) for n in names]
     body = _body(path, [[r.get(n) for n in names] for r in records], len(names))
-    sheet = Sheet(path.name, [header], body, 1, lines=lines)
+    sheet = Sheet(path.name, [header], body, 1, lines=lines, fill_down=False)
     sheet.table = find_table(_strings(records[0]) if records else [])
     return sheet
 
@@ -111,6 +143,11 @@ def read_json(path: Path) -> tuple[list[Sheet], str]:
         )
     try:
         body = json.loads(text)
+    except RecursionError:
+        raise FleksmonError(
+            f"{path.name}: not valid JSON (nested too deeply)",
+            "Save the API response unchanged, or export the table as CSV",
+        ) from None
     except json.JSONDecodeError as err:
         _check_error(path, text, None)
         if err.msg == "Extra data" and text.lstrip().startswith("{"):
@@ -128,8 +165,4 @@ def read_json(path: Path) -> tuple[list[Sheet], str]:
         and all(isinstance(e, dict) and "Variables" in e for e in body)
     ):
         return [_v2(path, element) for element in body], "json-v2"
-    raise FleksmonError(
-        f"{path.name}: not a Jobindsats API response (expected a v2 list with 'Variables' and "
-        "'Data', or a v3 object with 'columns' and 'rows')",
-        "Save the API response unchanged, or export the table as CSV",
-    )
+    raise _not_api(path)

@@ -97,7 +97,8 @@ class Sheet:
     ``first_line`` is the row number (as the user sees it) of the body's first row;
     ``lines``, where given, the row number of every body row (rows spanning lines,
     skipped lines); ``ragged`` marks a body whose null cells are cells missing at the
-    end of a short row (CSV), not empty cells.
+    end of a short row (CSV), not empty cells; ``fill_down`` whether an empty area or
+    period cell is a merged cell to fill from above (never in an API answer).
     """
 
     name: str
@@ -107,6 +108,7 @@ class Sheet:
     table: str | None = None
     lines: list[int] | None = None
     ragged: bool = False
+    fill_down: bool = True
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,16 @@ def _group_row(top: list[list[str | None]], width: int, area_at: int) -> list[st
     if row[area_at] or not any(row[area_at + 1 : width]):
         return [""] * width
     return _ffill(row[:width])
+
+
+def _fill_groups(header: list[str], lower: list[str]) -> list[str]:
+    """A header cell merged over several sub-columns labels each of them (blank cells to its
+    right that have a sub-label of their own, as a merged group over months)."""
+    out = list(header)
+    for i in range(1, len(out)):
+        if not out[i] and lower[i] and lower[i - 1] and out[i - 1]:
+            out[i] = out[i - 1]
+    return out
 
 
 def _is_text(cell: str) -> bool:
@@ -221,6 +233,7 @@ def columns_of(sheet: Sheet) -> tuple[list[Column], Sheet]:
     upper = _group_row(sheet.top, width, area_at)
     lower = _sub_row(sheet.body, sheet.body.columns[area_at]) or [""] * width
     if any(lower):
+        header = _fill_groups(header, lower)
         lines = sheet.lines[1:] if sheet.lines is not None else None
         sheet = Sheet(
             sheet.name,
@@ -230,6 +243,7 @@ def columns_of(sheet: Sheet) -> tuple[list[Column], Sheet]:
             sheet.table,
             lines,
             sheet.ragged,
+            sheet.fill_down,
         )
     columns = [
         _classify(name, [_safe(c, i) for c in (upper[i], header[i], lower[i]) if c])
@@ -307,6 +321,15 @@ class Measures:
 
     def from_context(self, texts: Sequence[str], where: str) -> str:
         """The one measure a table without measure columns holds (from titles or the table)."""
+        words = set(" ".join(fold_label(t) for t in texts).split())
+        benefits = [g for g in TABLE_GROUPS if g in words]
+        if self.table is None and len(benefits) > 1:
+            raise FleksmonError(
+                f"{self.name}, {where}: the title names {' and '.join(benefits)}, so it cannot "
+                "tell which measure the values are",
+                "Download one measure a table (or with the measure names in the header), "
+                "or pass --table ID (e.g. --table Y08A02)",
+            )
         for text in texts:
             found = self.resolve(text, where) if fold_label(text) not in _GROUP_WORDS else None
             if found:
@@ -357,7 +380,7 @@ def _prepare(sheet: Sheet, columns: list[Column], warnings: list[str]) -> pl.Dat
             "Export the table with its rows, or check that you picked the right file",
         )
     for c in columns:
-        if c.role in ("area", "period"):
+        if c.role in ("area", "period") and sheet.fill_down:
             blank = body.select((~_nonempty(c.name)).sum()).item()
             if blank and body.select(_nonempty(c.name).first()).item():
                 body = body.with_columns(

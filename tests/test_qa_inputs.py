@@ -1,0 +1,118 @@
+# ruff: noqa: E501  (each expected line is kept whole, as the user reads it)
+"""Hostile inputs found by trying the CLI as a new user: read right (Viborg 49, Thisted 40
+persons missing in Sep 2019) or refused in one line, exit 2, the store unchanged."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+Run = Callable[..., Any]
+HINT = "Save the API response unchanged, or export the table as CSV."
+V3_HEAD = ["Periode", "Område", "Antal fuldtidspersoner"]
+
+
+def _v3(rows: list[list[Any]]) -> str:
+    return json.dumps({"columns": V3_HEAD, "rows": rows})
+
+
+def _portal_xlsx() -> bytes:
+    """A portal download: merged title, group labels merged over months, Køn i alt rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "Fleksjob og ledighedsydelse - fuldtidspersoner"
+    ws.merge_cells("A1:F1")
+    ws.append([])
+    ws.append(
+        [
+            "Område",
+            "Køn",
+            "Fleksjob, fuldtidspersoner",
+            None,
+            "Ledighedsydelse, fuldtidspersoner",
+            None,
+        ]
+    )
+    ws.merge_cells("C3:D3")
+    ws.merge_cells("E3:F3")
+    ws.append([None, None, "2019M08", "2019M09", "2019M08", "2019M09"])
+    for area, f8, f9, l8, l9 in (
+        ("Hele landet", 60000, 61000, 10000, 10100),
+        ("Viborg", 2100, 2108, 280, 289),
+        ("Thisted", 1070, 1078, 160, 164),
+    ):
+        ws.append([area, "Køn i alt", f8, f9, l8, l9])
+        ws.append([area, "Kvinder", f8 - 1000, f9 - 1000, l8 // 2, l9 // 2])
+        ws.append([area, "Mænd", 1000, 1000, l8 - l8 // 2, l9 - l9 // 2])
+    ws.append(["Kilde: Jobindsats.dk"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_portal_xlsx_with_groups_merged_over_months(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "portal.xlsx"
+    path.write_bytes(_portal_xlsx())
+    store = str(tmp_path / "store")
+    assert cli("ingest", str(path), "--store", store).exit_code == 0
+    result = cli("gap", "-c", "1", "-k", "Viborg", "-k", "Thisted", "-s", store, "-f", "json")
+    missing = {r["kommune"]: r["gap_persons"] for r in json.loads(result.stdout)}
+    assert missing == {"Viborg": 49, "Thisted": 40}
+
+
+BAD: list[tuple[str, bytes, str]] = [
+    (
+        "title-names-both.csv",
+        "Fleksjob og ledighedsydelse - fuldtidspersoner\nOmråde;2019M09\nViborg;2.108\n".encode(),
+        "title-names-both.csv, row 2: the title names fleksjob and ledighedsydelse, so it cannot tell which measure the values are. Download one measure a table (or with the measure names in the header), or pass --table ID (e.g. --table Y08A02).",
+    ),
+    (
+        "deep.json",
+        ("[" * 100_000 + "]" * 100_000).encode(),
+        f"deep.json: not valid JSON (nested too deeply). {HINT}",
+    ),
+    (
+        "v2-data-object.json",
+        json.dumps([{"Variables": "x", "Data": {}}]).encode(),
+        f"v2-data-object.json: not a Jobindsats API response (expected a v2 list with 'Variables' and 'Data', or a v3 object with 'columns' and 'rows'). {HINT}",
+    ),
+    (
+        "v3-rows-object.y08a02.json",
+        json.dumps({"columns": V3_HEAD, "rows": {"a": 1}}).encode(),
+        f"v3-rows-object.y08a02.json: not a Jobindsats API response (expected a v2 list with 'Variables' and 'Data', or a v3 object with 'columns' and 'rows'). {HINT}",
+    ),
+    (
+        "v3-list-in-cell.y08a02.json",
+        _v3([["2019M09", "Viborg", 2108], ["2019M09", "Thisted", [1078]]]).encode(),
+        f"v3-list-in-cell.y08a02.json, row 2: a cell holds a list or an object, not a value. {HINT}",
+    ),
+    (
+        "v3-null-area.y08a02.json",
+        _v3([["2019M09", "Viborg", 2108], ["2019M08", None, 1078]]).encode(),
+        "v3-null-area.y08a02.json, row 2, column 'Område': no kommune (an empty cell). Fill in the kommune, or remove the row.",
+    ),
+    (
+        "empty-area-first.csv",
+        "Område;Periode;Fleksjob, fuldtidspersoner\n;2019M09;2.108\nViborg;2019M09;2.108\n".encode(),
+        "empty-area-first.csv, row 2, column 'Område': no kommune (an empty cell). Fill in the kommune, or remove the row.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "line"), BAD, ids=[b[0] for b in BAD])
+def test_refused_in_one_line(
+    cli: Run, tmp_path: Path, name: str, content: bytes, line: str
+) -> None:
+    store = tmp_path / "store"
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = cli("ingest", str(path), "--store", str(store))
+    assert (result.exit_code, result.stderr, result.stdout) == (2, f"Error: {line}\n", "")
+    assert not store.exists() or not any(p.is_file() for p in store.rglob("*.parquet"))
