@@ -597,13 +597,19 @@ def load_targets(path: Path) -> dict[str, Criterion]:
     (one or more stored share columns) instead of population and hits reads it
     directly. Measure ids are built-in ids or the ``<table>.<label>`` ids of kept
     columns; whether the store holds them is checked when computing.
-    ``[labels]`` (column label → measure id) is for the readers. Anything else
+    ``[labels]`` (column label → measure id) is for the readers, ``[grupper]``
+    (group name → kommuner) for :mod:`fleksmon.groups`. Anything else
     (an unknown key, a wrong type, a target outside 0–100) is a one-line error.
     """
     data = _read_toml(path)
     table = dict(CRITERIA)
     seen: dict[str, str] = {}
     for key, spec in data.items():
+        if key == "grupper":
+            from fleksmon.groups import check_groups
+
+            check_groups(path, spec)
+            continue
         if key == "labels":
             if not isinstance(spec, dict) or not all(isinstance(v, str) for v in spec.values()):
                 raise FleksmonError(
@@ -619,7 +625,7 @@ def load_targets(path: Path) -> dict[str, Criterion]:
         if not isinstance(spec, dict):
             raise FleksmonError(
                 f"{path.name}: unknown key {key!r} outside a section",
-                "a targets file holds sections: [K1]…[R2], own measures and [labels]",
+                "a targets file holds sections: [K1]…[R2], own measures, [labels] and [grupper]",
             )
         if not _ID.match(key):
             raise FleksmonError(

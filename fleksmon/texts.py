@@ -102,6 +102,21 @@ MESSAGES: dict[str, str] = {
         "{area}: befolkningstallet (16-66 år) mangler i udtrækket, så andelene vises som -."
     ),
     "overblik_no_land": "Hele landet mangler i udtrækket, så landstallene vises som -.",
+    "rf_title": "Bedre indsats for borgere i ressourceforløb",
+    "rf_overview": "Overblik - {area}",
+    "rf_requirement": "Resultatkrav {n}",
+    "rf_sum_label": "{label} (resultatkrav {n}: {target}%)",
+    "rf_indicators": "Indikatorer, {month}",
+    "rf_group_missing": "{group}: ingen sum, fordi {areas} ikke har data for perioden.",
+    "rf_long_note": (
+        "Andelen af borgere på ressourceforløb med mindst 1 års anciennitet, som indenfor "
+        "seneste år ikke har været i virksomhedsrettet indsats. Virksomhedsrettet indsats "
+        "dækker over virksomhedspraktik/løntilskud og ordinære løntimer ved siden af ydelsen."
+    ),
+    "rf_duration_note": (
+        "Fordelingen af løbende ressourceforløb på varighed i ressourceforløb: under 1 år "
+        "(1-11 måneder), 1-2 år (12-23 måneder) og over 2 år (24 måneder og mere)."
+    ),
     "overblik_no_before": (
         "{area}: ingen tal for {quarter} i udtrækket, så udviklingen vises som -."
     ),
@@ -119,6 +134,29 @@ OVERBLIK_HEADERS: tuple[str, ...] = (
     "Udvikling i andel af befolkningen i hele landet ift. samme kvartal året før, pct.",
 )
 """The Jobcenteroverblik's column headers after the quarter, as the report prints them."""
+
+RF_OVERVIEW_HEADERS: tuple[str, ...] = (
+    "Område",
+    "Periode",
+    "Antal borgere i målgruppen",
+    "Andel i virksomhedsrettet indsats mv.",
+    "Andel i beskæftigelse mv.",
+)
+"""The ressourceforløb overview's headers (the report's, with the area first)."""
+RF_INDICATOR_HEADERS: tuple[str, ...] = (
+    "Område",
+    "Forløb på mindst 1 år",
+    "Heraf uden virksomhedsrettet indsats seneste år",
+    "Andel uden virksomhedsrettet indsats",
+    "Forløb i alt",
+    "Under 1 år",
+    "Andel under 1 år",
+    "1-2 år",
+    "Andel 1-2 år",
+    "Over 2 år",
+    "Andel over 2 år",
+)
+"""The ressourceforløb indicator table's headers."""
 
 LABELS: dict[str, str] = {
     "kommuner_med_data": "Kommuner med data",

@@ -133,6 +133,7 @@ def _register() -> None:
         ingest,
         noegletal,
         overblik,
+        rf,
         store_cmd,
         synth,
     )
@@ -146,6 +147,7 @@ def _register() -> None:
     app.command("overblik")(overblik.overblik)
     app.command("export")(export.export)
     app.command("chart")(chart.chart)
+    app.command("rf")(rf.rf)
     app.command("synth")(synth.synth)
 
 

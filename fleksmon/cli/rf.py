@@ -1,0 +1,82 @@
+"""``fleksmon rf``: ressourceforløb as STAR publishes it (overview, R1, R2, indicators)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fleksmon.cli.options import (
+    OUTPUT,
+    AsOfOpt,
+    BomOpt,
+    FormatOpt,
+    KommuneOpt,
+    OutputOpt,
+    PeriodOpt,
+    SourceOpt,
+    StoreOpt,
+    TargetsOpt,
+)
+from fleksmon.cli.options import Source as SourceEnum
+
+IndicatorsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--indicators",
+        help="Print the indicators (long spells without indsats, spells by duration) instead.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+
+
+def rf(
+    kommune: KommuneOpt = None,
+    period: PeriodOpt = None,
+    indicators: IndicatorsOpt = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    bom: BomOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    source: SourceOpt = SourceEnum.auto,
+    targets: TargetsOpt = None,
+) -> None:
+    """Ressourceforløb as STAR's report: overview, Resultatkrav 1 and 2, indicators.
+
+    Each category's count and share of the målgruppe for the period (default:
+    the latest with data), a total row for a group of kommuner ([grupper] in the
+    --targets file, named with --kommune, or several --kommune), and with
+    --indicators the spells at the period's last month: those of at least a year
+    without virksomhedsrettet indsats in it, and all by duration. CSV/JSON: one
+    record per area and table row (or per area with --indicators); -o FILE.xlsx
+    writes both as sheets.
+
+    Example: fleksmon rf --kommune Viborg --kommune Thisted --period 2020K1
+    """
+    from fleksmon.cli import common
+    from fleksmon.cli.output import emit_frame, err_console
+    from fleksmon.groups import load_groups
+    from fleksmon.render.rf import indicator_table, rf_tables
+    from fleksmon.rfreport import ressourceforloeb
+
+    query = common.make_query(
+        kommune=kommune,
+        period=period,
+        store=store,
+        as_of=as_of,
+        source=source.value,
+        targets=targets,
+    )
+    groups = load_groups(targets) if targets else {}
+    report = ressourceforloeb(query, groups=groups)
+    if output is not None and output.suffix.lower() == ".xlsx":
+        from fleksmon.render.rf_excel import write_rf
+
+        write_rf(report, output)
+        err_console.print(f"Wrote {output}", markup=False)
+        return
+    if indicators:
+        emit_frame(report.indicator_records(), fmt, output, bom=bom, table=indicator_table(report))
+        return
+    emit_frame(report.records(), fmt, output, bom=bom, table=rf_tables(report))

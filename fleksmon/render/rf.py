@@ -1,0 +1,138 @@
+"""The ressourceforløb report as rich tables laid out like STAR's Jan.–Mar. 2020 report:
+the overview, Resultatkrav 1 and 2 (count and share of the population per category,
+the sum in bold) and the indicators.
+
+Shares print with one decimal and a space before ``%`` (``23,9 %``), counts with
+thousands dots, ``–`` where a population is empty.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from fleksmon import texts
+from fleksmon.numbers import format_int, format_number
+from fleksmon.periods import month_human
+from fleksmon.rfreport import DURATIONS, LABELS, R1_KEY, R1_ROWS, R2_KEY, R2_ROWS
+
+if TYPE_CHECKING:
+    from fleksmon.criteria import Criterion
+    from fleksmon.rfreport import RfReport
+
+NONE = "–"
+
+
+def share(value: float | None) -> str:
+    """``23,9 %``, or ``–`` without a share."""
+    return NONE if value is None else f"{format_number(value, 1)} %"
+
+
+def count(value: int | None) -> str:
+    """``1.124``, or ``–`` without a count."""
+    return NONE if value is None else format_int(value)
+
+
+def period_text(report: RfReport) -> str:
+    """The period as the overview prints it: ``2020M01-2020M03``."""
+    return report.period.code().replace("..", "-")
+
+
+def sum_label(key: str, crit: Criterion) -> str:
+    """``Virksomhedsrettet indsats mv. (resultatkrav 1: 35%)``."""
+    n = 1 if key == R1_KEY else 2
+    target = (
+        format_number(crit.target_pct, 1) if crit.target_pct % 1 else format_int(crit.target_pct)
+    )
+    return texts.message("rf_sum_label", label=LABELS[key], n=n, target=target)
+
+
+def overview_rows(report: RfReport) -> list[list[str]]:
+    """One row per area: name, period, population, R1 share, R2 share."""
+    return [
+        [
+            row["kommune"],
+            period_text(report),
+            count(row["population"]),
+            share(row[f"{R1_KEY}_pct"]),
+            share(row[f"{R2_KEY}_pct"]),
+        ]
+        for row in report.areas.to_dicts()
+    ]
+
+
+def requirement_rows(report: RfReport, n: int) -> list[tuple[str, str, str]]:
+    """Resultatkrav ``n``'s rows for the headline area: label, count, share; the sum last."""
+    (area,) = report.areas.filter(report.areas["kommune"] == report.headline).to_dicts()
+    keys, crit = (R1_ROWS, report.r1) if n == 1 else (R2_ROWS, report.r2)
+    rows = []
+    for key in keys:
+        label = sum_label(key, crit) if key == keys[-1] else LABELS[key]
+        rows.append((label, count(area[key]), share(area[f"{key}_pct"])))
+    return rows
+
+
+def indicator_rows(report: RfReport) -> list[list[str]]:
+    """One row per area: long spells, those without indsats and their share, then the
+    running spells and each duration's count and share."""
+    out = []
+    for row in report.indicators.to_dicts():
+        cells = [row["kommune"], count(row["lange_forloeb"]), count(row["uden_indsats"])]
+        cells += [share(row["uden_indsats_pct"]), count(row["forloeb"])]
+        for key in DURATIONS:
+            cells += [count(row[key]), share(row[f"{key}_pct"])]
+        out.append(cells)
+    return out
+
+
+def note_lines(report: RfReport) -> list[str]:
+    """The ``Anm.:`` lines (the criteria's notes, then the report's) and the source."""
+    notes = [*report.r1.notes, *report.notes]
+    return [*(f"Anm.: {n}" for n in notes), texts.source_line(report.source)]
+
+
+def indicator_note_lines(report: RfReport) -> list[str]:
+    notes = [texts.message("rf_long_note"), texts.message("rf_duration_note"), *report.notes]
+    return [*(f"Anm.: {n}" for n in notes), texts.source_line(report.source)]
+
+
+def _add(table: Table, rows: list[Any], totals: list[bool]) -> None:
+    for cells, total in zip(rows, totals, strict=True):
+        table.add_row(*cells, style="bold" if total else None, end_section=False)
+
+
+def rf_tables(report: RfReport) -> Group:
+    """The report's title, the overview, Resultatkrav 1 and 2 and the notes."""
+    title = Text(f"{texts.message('rf_title')}\n{report.period.human()}", style="bold")
+    overview = Table(title=texts.message("rf_overview", area=report.headline), title_justify="left")
+    for i, head in enumerate(texts.RF_OVERVIEW_HEADERS):
+        overview.add_column(head, justify="left" if i < 2 else "right", no_wrap=i < 2)
+    _add(overview, overview_rows(report), report.areas["total"].to_list())
+    parts: list[Any] = [title, overview]
+    for n, key in ((1, R1_KEY), (2, R2_KEY)):
+        table = Table(
+            title=f"{texts.message('rf_requirement', n=n)} - {report.headline}",
+            title_justify="left",
+        )
+        table.add_column(LABELS[key])
+        table.add_column("Antal", justify="right")
+        table.add_column("Andel", justify="right")
+        rows = requirement_rows(report, n)
+        _add(table, [list(r) for r in rows], [False] * (len(rows) - 1) + [True])
+        parts.append(table)
+    parts += [Text(line, style="dim", overflow="fold") for line in note_lines(report)]
+    return Group(*parts)
+
+
+def indicator_table(report: RfReport) -> Group:
+    """The indicators at the period's last month, one row per area, then the notes."""
+    month = month_human(report.period.end)
+    table = Table(title=texts.message("rf_indicators", month=month), title_justify="left")
+    for i, head in enumerate(texts.RF_INDICATOR_HEADERS):
+        table.add_column(head, justify="left" if i == 0 else "right", no_wrap=i == 0)
+    _add(table, indicator_rows(report), report.indicators["total"].to_list())
+    notes = [Text(line, style="dim", overflow="fold") for line in indicator_note_lines(report)]
+    return Group(table, *notes)

@@ -1,0 +1,250 @@
+"""Ressourceforløb as STAR publishes it: the overview, the R1 and R2 tables and the
+indicators, per area and for groups of kommuner (the participating kommuner).
+
+Every figure comes from the R1 records of :func:`fleksmon.api.compute` (each
+category's count, the population and the indicator counts); a group's total row
+sums its kommuner's counts and recomputes the shares from them (never averages
+shares), and is made only when every kommune of the group has data.
+
+>>> import polars as pl
+>>> from fleksmon.schema import AGGREGATE
+>>> jan, mar = 2020 * 12, 2020 * 12 + 2
+>>> counts = {"rf_maalgruppe": 4697, "rf_praktik_loentilskud": 1124, "rf_loentimer": 113,
+...           "rf_fleksjob": 32, "rf_selvforsoerget": 32, "rf_uddannelse": 10}
+>>> frame = pl.DataFrame([("Viborg", jan, mar, m, float(v)) for m, v in counts.items()],
+...                      schema=AGGREGATE, orient="row")
+>>> report = ressourceforloeb(frame=frame, kommuner=["Viborg"])
+>>> row = report.areas.row(0, named=True)
+>>> row["virksomhedsrettet"], row["beskaeftigelse"], round(row["virksomhedsrettet_pct"], 1)
+(1311, 187, 27.9)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from fleksmon import api, areas, texts
+from fleksmon.criteria import RF_CATEGORIES, RF_INDICATORS, Criterion
+from fleksmon.errors import FleksmonError
+from fleksmon.periods import Period, month_code
+from fleksmon.query import Query, Selection, make_query
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+CATEGORIES: tuple[str, ...] = tuple(key for key, _ in RF_CATEGORIES)
+"""The categories' record keys in hierarchy order (selvforsørget first)."""
+INDICATORS: tuple[str, ...] = tuple(key for key, _ in RF_INDICATORS)
+"""The indicator counts' record keys."""
+R2_KEY, R1_KEY = "beskaeftigelse", "virksomhedsrettet"
+"""The sums: R2 (categories 1–4) and R1 (categories 1–5)."""
+COUNT_KEYS: tuple[str, ...] = ("population", *CATEGORIES, R2_KEY, R1_KEY)
+"""The counts of :attr:`RfReport.areas`; each but the population has a ``_pct`` share."""
+DURATIONS: tuple[str, ...] = ("under_1_aar", "forloeb_1_2_aar", "over_2_aar")
+"""Running spells by duration (1–11, 12–23, 24+ months)."""
+TOTAL = "I alt"
+"""The name of the total row of several kommuner named with ``--kommune``."""
+
+
+@dataclass
+class RfReport:
+    """The ressourceforløb report of a period.
+
+    ``areas``: one row per area (kommune, region, Hele landet, then group totals,
+    ``total`` true) with the population, each category's count, the R2 and R1
+    sums and their shares (``<key>_pct``, null for an empty population);
+    ``indicators``: per area the indicator counts at the period's last month and
+    the shares (``uden_indsats_pct`` of the long spells, durations of all running
+    spells); ``headline`` the area whose R1/R2 tables are shown.
+    """
+
+    period: Period
+    r1: Criterion
+    r2: Criterion
+    areas: pl.DataFrame
+    indicators: pl.DataFrame
+    headline: str
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+    def records(self) -> pl.DataFrame:
+        """One record per area and table row (R1 rows, then R2 rows): count, population
+        and share of the population — what ``--format csv|json`` writes."""
+        rows = []
+        for area in self.areas.to_dicts():
+            for table, keys in (("R1", R1_ROWS), ("R2", R2_ROWS)):
+                for key in keys:
+                    rows.append(
+                        {
+                            "kommune": area["kommune"],
+                            "kommune_kode": area["kommune_kode"],
+                            "total": area["total"],
+                            "period": self.period.code(),
+                            "table": table,
+                            "category": key,
+                            "label": LABELS[key],
+                            "count": area[key],
+                            "population": area["population"],
+                            "share_pct": area[f"{key}_pct"],
+                        }
+                    )
+        return pl.DataFrame(rows, schema=RECORD_SCHEMA, orient="row")
+
+    def indicator_records(self) -> pl.DataFrame:
+        """The indicators with the month they are taken at (``month``, the period's last)."""
+        month = pl.lit(month_code(self.period.end)).alias("month")
+        return self.indicators.select(
+            "kommune",
+            "kommune_kode",
+            "total",
+            month,
+            pl.exclude("kommune", "kommune_kode", "total"),
+        )
+
+
+R1_ROWS: tuple[str, ...] = ("praktik_loentilskud", R2_KEY, R1_KEY)
+"""Resultatkrav 1's rows as the report prints them."""
+R2_ROWS: tuple[str, ...] = ("loentimer", "fleksjob", "selvforsoerget", "uddannelse", R2_KEY)
+"""Resultatkrav 2's rows as the report prints them."""
+LABELS: dict[str, str] = {
+    "praktik_loentilskud": "Virksomhedspraktik/løntilskud",
+    "loentimer": "Ordinære løntimer",
+    "fleksjob": "Fleksjob",
+    "selvforsoerget": "Selvforsørget beskæftigelse",
+    "uddannelse": "Uddannelse",
+    R2_KEY: "Beskæftigelse mv.",
+    R1_KEY: "Virksomhedsrettet indsats mv.",
+}
+"""The report's row labels."""
+RECORD_SCHEMA: dict[str, pl.DataType] = {
+    "kommune": pl.String(),
+    "kommune_kode": pl.String(),
+    "total": pl.Boolean(),
+    "period": pl.String(),
+    "table": pl.String(),
+    "category": pl.String(),
+    "label": pl.String(),
+    "count": pl.Int64(),
+    "population": pl.Int64(),
+    "share_pct": pl.Float64(),
+}
+
+
+def _share(count: str, population: str) -> pl.Expr:
+    den = pl.col(population)
+    return pl.when(den > 0).then(100.0 * pl.col(count) / den).otherwise(None)
+
+
+def _with_shares(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        *[_share(k, "population").alias(f"{k}_pct") for k in COUNT_KEYS[1:]],
+        _share("uden_indsats", "lange_forloeb").alias("uden_indsats_pct"),
+        *[_share(k, "forloeb").alias(f"{k}_pct") for k in DURATIONS],
+    )
+
+
+def _expand(
+    kommuner: Sequence[str], groups: Mapping[str, Sequence[str]]
+) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The areas asked for (group names replaced by their kommuner) and the totals to make.
+
+    With no areas asked for, every group is shown; several kommuner named one by one
+    get an ``I alt`` row.
+    """
+    by_key = {areas.fold(name): name for name in groups}
+    wanted: list[str] = []
+    totals: list[tuple[str, list[str]]] = []
+    single: list[str] = []
+    named = list(kommuner) or ([] if not groups else list(groups))
+    for name in named:
+        group = by_key.get(areas.fold(name))
+        if group is None:
+            single.append(areas.resolve(name).name)
+            continue
+        members = [areas.resolve(k).name for k in groups[group]]
+        wanted.extend(members)
+        totals.append((group, members))
+    wanted.extend(single)
+    kommune_only = [n for n in single if areas.resolve(n).kind == "kommune"]
+    if len(kommune_only) >= 2 and not totals:
+        totals.append((TOTAL, kommune_only))
+    return list(dict.fromkeys(wanted)), totals
+
+
+def ressourceforloeb(
+    query: Query | None = None,
+    *,
+    groups: Mapping[str, Sequence[str]] | None = None,
+    **selection: Unpack[Selection],
+) -> RfReport:
+    """The ressourceforløb report for the query's period (default: the latest with data).
+
+    ``groups`` maps a group name (e.g. ``Deltagerkommuner``) to its kommuner; a
+    group named among the query's kommuner is replaced by its kommuner and gets a
+    total row (with no kommuner asked for, every group is shown). Several
+    kommuner named one by one get an ``I alt`` row.
+    """
+    q = make_query(query, **selection)
+    wanted, totals = _expand(q.kommuner, groups or {})
+    result = api.compute("R1", q.but(kommuner=wanted))
+    notes = list(result.notes)
+    counts = result.records.select(
+        "kommune",
+        "kommune_kode",
+        pl.lit(False).alias("total"),
+        *[pl.col(k).cast(pl.Int64) for k in ("population", *CATEGORIES, *INDICATORS)],
+    ).with_columns(
+        pl.sum_horizontal(CATEGORIES[:4]).alias(R2_KEY),
+        pl.sum_horizontal(CATEGORIES).alias(R1_KEY),
+        pl.sum_horizontal(DURATIONS).alias("forloeb"),
+    )
+    rows = [counts]
+    for name, members in totals:
+        part = counts.filter(pl.col("kommune").is_in(members))
+        missing = [m for m in members if m not in set(part["kommune"].to_list())]
+        if missing:
+            notes.append(
+                texts.message("rf_group_missing", group=name, areas=texts.name_list(missing))
+            )
+            continue
+        summed = part.select(pl.exclude("kommune", "kommune_kode", "total")).sum()
+        rows.append(
+            summed.with_columns(
+                pl.lit(name).alias("kommune"),
+                pl.lit(None, pl.String).alias("kommune_kode"),
+                pl.lit(True).alias("total"),
+            ).select(counts.columns)
+        )
+    every = _with_shares(pl.concat(rows, how="vertical_relaxed"))
+    if every.is_empty():
+        raise FleksmonError("no R1/R2 data for the selection", "check --kommune and --period")
+    area_cols = ["kommune", "kommune_kode", "total", *COUNT_KEYS]
+    area_cols += [f"{k}_pct" for k in COUNT_KEYS[1:]]
+    ind_cols = ["kommune", "kommune_kode", "total", "lange_forloeb", "uden_indsats"]
+    ind_cols += ["uden_indsats_pct", "forloeb"]
+    for key in DURATIONS:
+        ind_cols += [key, f"{key}_pct"]
+    return RfReport(
+        period=result.periods[-1],
+        r1=q.criterion("R1"),
+        r2=q.criterion("R2"),
+        areas=every.select(area_cols),
+        indicators=every.select(ind_cols),
+        headline=_headline(every),
+        source=result.source,
+        notes=notes,
+    )
+
+
+def _headline(every: pl.DataFrame) -> str:
+    """The area whose R1/R2 tables are shown: the first total, else Hele landet, else the
+    first area."""
+    names = every["kommune"].to_list()
+    totals = every.filter(pl.col("total"))["kommune"].to_list()
+    if totals:
+        return str(totals[0])
+    return areas.HELE_LANDET if areas.HELE_LANDET in names else str(names[0])
