@@ -625,7 +625,7 @@ def load_targets(path: Path) -> dict[str, Criterion]:
         if not isinstance(spec, dict):
             raise FleksmonError(
                 f"{path.name}: unknown key {key!r} outside a section",
-                "a targets file holds sections: [K1]…[R2], own measures, [labels] and [grupper]",
+                "a targets file holds sections: [K1]…[R2], own measures and [labels]",
             )
         if not _ID.match(key):
             raise FleksmonError(
