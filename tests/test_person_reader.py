@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from pathlib import Path
 
 import openpyxl
@@ -260,16 +259,15 @@ def test_no_cpr_survives_ingest(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_million_row_csv_reads_in_seconds(tmp_path: Path) -> None:
+def test_million_row_csv_reads_every_row(tmp_path: Path) -> None:
+    """A million rows are read whole and exact (speed is measured in bench/, not here)."""
     frame = synth.hours_panel(26_000, 120, seed=5, start_month=month_index(2010, 1)).head(1_000_000)
     path = tmp_path / "big.csv"
     synth.write_danish_csv(frame, path)
-    t0 = time.perf_counter()
     result = read_person(path, None, key=KEY)
-    elapsed = time.perf_counter() - t0
     assert result.rows == 1_000_000
+    assert result.frame.height == 1_000_000
     assert result.frame.get_column("timer_cent").sum() == frame.get_column("timer_cent").sum()
-    assert elapsed < 6
 
 
 TWICE = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 
 import openpyxl
@@ -733,14 +732,13 @@ def test_xlsx_zero_and_blank_number_cells(tmp_path: Path) -> None:
     }
 
 
-def test_national_panel_reads_fast(tmp_path: Path) -> None:
+def test_national_panel_reads_every_row(tmp_path: Path) -> None:
+    """Every kommune × 120 months × gender, summed over gender (speed is measured in bench/)."""
     kommuner = [a.name for a in all_areas() if a.kind == "kommune"]
     months = [f"{y}M{m:02d}" for y in range(2015, 2025) for m in range(1, 13)]
     header = ["Område", "Periode", "Køn", "Fleksjob, fuldtidspersoner"]
     body = [[k, p, s, "1.234,5"] for k in kommuner for p in months for s in ("Mænd", "Kvinder")]
     path = write_csv(tmp_path, [header, *body])
-    started = time.perf_counter()
     result = read_aggregate(path)
     assert result.frame.height == len(kommuner) * len(months)
     assert result.frame.get_column("vaerdi").unique().to_list() == [2469.0]
-    assert time.perf_counter() - started < 5

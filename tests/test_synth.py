@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import polars as pl
@@ -120,10 +119,9 @@ def test_cli_writes_a_ressourceforloeb_csv_that_reads_back(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_ten_million_rows_k3_fast() -> None:
+def test_ten_million_rows_k3() -> None:
+    """K3 over a ten-million-row panel: every kommune (speed is measured in bench/)."""
     panel = synth.hours_panel(250_000, 120, seed=9, start_month=month_index(2010, 1))
     assert panel.height > 9_500_000
-    t0 = time.perf_counter()
     result = k3_monthly(panel.lazy()).collect()
-    assert time.perf_counter() - t0 < 30
     assert result.get_column("kommune_kode").n_unique() == 98
