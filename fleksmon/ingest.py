@@ -142,9 +142,9 @@ def read_file(
     Without it, the file is read into memory.
     """
     from fleksmon.readers import sniff_kind
+    from fleksmon.readers.container import check_file
 
-    if not path.is_file():
-        raise FleksmonError(f"{path}: no such file", "check the path")
+    check_file(path)
     if kind is not None and kind not in READ_KINDS:
         raise FleksmonError(f"unknown --kind {kind!r}", f"use one of {', '.join(READ_KINDS)}")
     found = kind or sniff_kind(path)

@@ -99,6 +99,18 @@ BAD: list[tuple[str, bytes, str]] = [
         "v3-null-area.y08a02.json, row 2, column 'Område': no kommune (an empty cell). Fill in the kommune, or remove the row.",
     ),
     (
+        "bom-cp1252.csv",
+        b"\xef\xbb\xbf"
+        + "Område;Periode;Fleksjob, fuldtidspersoner\r\nTønder;2019M09;577\r\n".encode("cp1252"),
+        "bom-cp1252.csv, row 1: the file starts with a UTF-8 byte-order mark, but byte 0xE5 here is not UTF-8 (two encodings mixed, e.g. Windows-1252 text saved or appended as UTF-8). Save the whole file again as UTF-8 (or export it again from Jobindsats).",
+    ),
+    (
+        "utf8-then-cp1252.csv",
+        "Område;Periode;Fleksjob, fuldtidspersoner\nKøbenhavn;2019M09;2.108\n".encode()
+        + "Tønder;2019M09;577\n".encode("cp1252"),
+        "utf8-then-cp1252.csv, row 3: the file has UTF-8 letters (row 1), but byte 0xF8 here is not UTF-8 (two encodings mixed, e.g. Windows-1252 text saved or appended as UTF-8). Save the whole file again as UTF-8 (or export it again from Jobindsats).",
+    ),
+    (
         "empty-area-first.csv",
         "Område;Periode;Fleksjob, fuldtidspersoner\n;2019M09;2.108\nViborg;2019M09;2.108\n".encode(),
         "empty-area-first.csv, row 2, column 'Område': no kommune (an empty cell). Fill in the kommune, or remove the row.",
@@ -116,3 +128,58 @@ def test_refused_in_one_line(
     result = cli("ingest", str(path), "--store", str(store))
     assert (result.exit_code, result.stderr, result.stdout) == (2, f"Error: {line}\n", "")
     assert not store.exists() or not any(p.is_file() for p in store.rglob("*.parquet"))
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _loop(path: Path) -> None:
+    other = path.with_name("other.csv")
+    other.symlink_to(path)
+    path.symlink_to(other)
+
+
+def _dangling(path: Path) -> None:
+    path.symlink_to(path.with_name("gone.csv"))
+
+
+@pytest.mark.parametrize(
+    ("make", "kind", "line"),
+    [
+        (_folder, "aggregate", "a folder, not a file. Pass the files in it (e.g. folder/*.csv)."),
+        (
+            _folder,
+            "fleksjob-timer",
+            "a folder, not a file. Pass the files in it (e.g. folder/*.csv).",
+        ),
+        (
+            _loop,
+            "aggregate",
+            "a link that leads back to itself (a loop of symbolic links). Point the link at the file, or pass the file itself.",
+        ),
+        (
+            _dangling,
+            "aggregate",
+            "a link to a file that does not exist. Point the link at the file, or pass the file itself.",
+        ),
+    ],
+    ids=["folder", "folder-person", "link-loop", "dangling-link"],
+)
+def test_path_that_is_not_a_file(
+    cli: Run, tmp_path: Path, make: Callable[[Path], None], kind: str, line: str
+) -> None:
+    path = tmp_path / "extract.csv"
+    make(path)
+    store = tmp_path / "store"
+    result = cli("ingest", str(path), "--kind", kind, "--store", str(store))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {path}: {line}\n")
+    assert not store.exists()
+
+
+def test_device_is_not_a_file(cli: Run, tmp_path: Path) -> None:
+    result = cli("ingest", "/dev/null", "--store", str(tmp_path / "store"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: /dev/null: not a regular file (a device, pipe or socket). Save the data to a file and pass that.\n",
+    )

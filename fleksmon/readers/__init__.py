@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from fleksmon.errors import FleksmonError
-from fleksmon.readers.container import container
+from fleksmon.readers.container import check_file, container
 from fleksmon.readers.jobindsats import read_json
 from fleksmon.readers.layout import (
     ROLE_NAMES,
@@ -74,8 +74,7 @@ def _starts_like_json(path: Path, kind: str) -> bool:
 
 def _load(path: Path) -> tuple[list[Sheet], str]:
     """The file's sheets, read by what the file is (its first bytes), not by its name."""
-    if not path.is_file():
-        raise FleksmonError(f"{path.name}: no such file", f"Check the path {str(path)!r}")
+    check_file(path, path.name)
     kind = container(path)
     suffix = path.suffix.lower()
     if kind == "zip" or suffix in (".xlsx", ".xlsm", ".xls", ".ods"):

@@ -63,6 +63,37 @@ _FIX = {
 }
 
 
+def check_file(path: Path, shown: str | None = None) -> None:
+    """Refuse a path that is not a readable regular file, saying what it is instead
+    (``shown``: how the path is named in the message, the path itself by default)."""
+    name = str(path) if shown is None else shown
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise FleksmonError(
+            f"{name}: a folder, not a file", "Pass the files in it (e.g. folder/*.csv)"
+        )
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            raise FleksmonError(
+                f"{name}: a link that leads back to itself (a loop of symbolic links)",
+                "Point the link at the file, or pass the file itself",
+            ) from None
+        except OSError:
+            raise FleksmonError(
+                f"{name}: a link to a file that does not exist",
+                "Point the link at the file, or pass the file itself",
+            ) from None
+    if path.exists():
+        raise FleksmonError(
+            f"{name}: not a regular file (a device, pipe or socket)",
+            "Save the data to a file and pass that",
+        )
+    raise FleksmonError(f"{name}: no such file", "Check the path")
+
+
 def container(path: Path, head: bytes | None = None) -> str:
     """The file's real format from its first bytes: ``text``, ``utf-16``, ``gzip``,
     ``zip``, ``ole2``, ``parquet``, ``pdf``, … or ``binary``."""

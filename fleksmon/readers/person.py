@@ -24,6 +24,7 @@ from fleksmon.errors import FleksmonError
 from fleksmon.numbers import is_missing_expr, number_expr
 from fleksmon.periods import try_parse_period
 from fleksmon.pseudonym import has_cpr, pseudonymize
+from fleksmon.readers.container import check_file
 from fleksmon.schema import FIRST_DATE, LAST_DATE, PERSON_KINDS
 
 MAX_MONTH_HOURS_CENT = 74_400
@@ -170,8 +171,7 @@ def read_parquet(path: Path, *, schema_only: bool = False) -> pl.DataFrame:
 
 def _read_raw(path: Path) -> pl.DataFrame:
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise FleksmonError(f"{path}: no such file", "check the path")
+    check_file(path)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
     if suffix in (".xlsx", ".xlsm"):

@@ -35,6 +35,7 @@ from fleksmon.errors import FleksmonError
 from fleksmon.periods import month_code
 from fleksmon.pseudonym import pseudonymize
 from fleksmon.readers import person as reader
+from fleksmon.readers.container import check_file
 from fleksmon.schema import PERSON_KINDS
 
 CHUNK_ROWS = 2_000_000
@@ -142,8 +143,7 @@ def stage_person(
         raise FleksmonError(
             f"unknown person-level kind {kind!r}", f"use one of {', '.join(PERSON_KINDS)}"
         )
-    if not path.exists():
-        raise FleksmonError(f"{path}: no such file", "check the path")
+    check_file(path)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         return _stage(path, source, kind, key, folder, at_least, progress)

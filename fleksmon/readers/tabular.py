@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import fastexcel
@@ -44,10 +45,11 @@ def decode(path: Path, data: bytes | None = None) -> str:
             raise FleksmonError(
                 f"{path.name}: damaged UTF-16 text", "Save the file again as UTF-8 CSV"
             ) from None
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        _refuse_mixed(path, raw, err.start + len(raw) - len(body))
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as err:
@@ -57,6 +59,29 @@ def decode(path: Path, data: bytes | None = None) -> str:
             "Windows-1252 text",
             "Save the file as UTF-8 (or export it again from Jobindsats)",
         ) from None
+
+
+_UTF8_LETTER = re.compile(rb"[\xc3][\x80-\xbf]")
+"""A UTF-8 encoded letter such as æ, ø, å or é (two bytes that Windows-1252 reads as 'Ã¸')."""
+
+
+def _refuse_mixed(path: Path, raw: bytes, bad: int) -> None:
+    """Refuse text that is partly UTF-8 (a byte-order mark or UTF-8 letters) and partly not:
+    read as Windows-1252 its UTF-8 letters would turn into 'Ã¸' without a word."""
+    row = raw[:bad].count(b"\n") + 1
+    letter = _UTF8_LETTER.search(raw)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        found = "starts with a UTF-8 byte-order mark"
+    elif letter is not None:
+        first = raw[: letter.start()].count(b"\n") + 1
+        found = f"has UTF-8 letters (row {first})"
+    else:
+        return
+    raise FleksmonError(
+        f"{path.name}, row {row}: the file {found}, but byte 0x{raw[bad]:02X} here is not "
+        "UTF-8 (two encodings mixed, e.g. Windows-1252 text saved or appended as UTF-8)",
+        "Save the whole file again as UTF-8 (or export it again from Jobindsats)",
+    )
 
 
 def bad_key(path: Path) -> FleksmonError:
