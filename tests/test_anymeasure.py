@@ -332,3 +332,25 @@ def test_readme_noegletal_declarations_parse_and_compute(tmp_path: Path, figure:
     assert got["Hele landet"][0] == pytest.approx(share(12))
     assert got[report.TOP10][0] == pytest.approx(sum(ranked[:10]) / 10)
     assert got[report.TOP10][1] == 12
+
+
+def test_noegletal_sheet_with_its_chart(cli: Run, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    store = Store(tmp_path / "s")
+    store.ingest(_share_rows(12), kind="aggregate", source=Path("y08a02.csv"), sha256="x")
+    toml = tmp_path / "own.toml"
+    toml.write_text(LOWER, "utf-8")
+    out = tmp_path / "noegletal.xlsx"
+    args = ("noegletal", "-c", "ledige", "-k", "Ballerup", "-s", str(store.root), "--targets")
+    result = cli(*args, str(toml), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"Wrote {out}\n"
+    ws = load_workbook(out)["Nøgletal"]
+    rows = list(ws.iter_rows(min_row=3, max_row=4, max_col=5, values_only=True))
+    assert rows == [
+        ("Periode", "Ballerup", "Hele landet", report.TOP10, "Kommuner med data"),
+        ("Sep. 2019", 0.10, 0.065, 0.055, 12),
+    ]
+    assert ws["B4"].number_format == "0.0%"
+    assert len(ws._charts) == 1

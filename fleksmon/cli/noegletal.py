@@ -46,7 +46,7 @@ def noegletal(
     measures from the --targets file too); top 10 is the plain mean of the ten best
     kommuner that month, given where at least ten kommuner have a share. Data output
     is long: criterion, period, omraade, share_pct, kommuner (on the top-10 rows: how
-    many kommuner had a share).
+    many kommuner had a share). -o FILE.xlsx writes a sheet with the table and its chart.
 
     Example: fleksmon noegletal --criterion 1 --kommune Ballerup --months 13
     """
@@ -71,4 +71,11 @@ def noegletal(
         discretion=discretion,
     )
     result, series = report.noegletal(criterion[0], query, months=months)
+    if output is not None and output.suffix.lower() == ".xlsx":
+        from fleksmon.cli.output import err_console
+        from fleksmon.render.noegletal_excel import write_noegletal
+
+        write_noegletal(result, series, output)
+        err_console.print(f"Wrote {output}", markup=False)
+        return
     emit_frame(series, fmt, output, bom=bom, table=noegletal_table(result, series))
