@@ -94,6 +94,11 @@ class RfReport:
                     )
         return pl.DataFrame(rows, schema=RECORD_SCHEMA, orient="row")
 
+    @property
+    def has_indicators(self) -> bool:
+        """True when the data holds the indicators for some area."""
+        return bool(self.indicators["lange_forloeb"].is_not_null().any())
+
     def indicator_records(self) -> pl.DataFrame:
         """The indicators with the month they are taken at (``month``, the period's last)."""
         month = pl.lit(month_code(self.period.end)).alias("month")
@@ -132,6 +137,14 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     "population": pl.Int64(),
     "share_pct": pl.Float64(),
 }
+
+
+def _plus(columns: Sequence[str]) -> pl.Expr:
+    """The sum of counts, null where one of them is missing (never a 0 made of nothing)."""
+    total = pl.col(columns[0])
+    for name in columns[1:]:
+        total = total + pl.col(name)
+    return total
 
 
 def _share(count: str, population: str) -> pl.Expr:
@@ -198,9 +211,9 @@ def ressourceforloeb(
         pl.lit(False).alias("total"),
         *[pl.col(k).cast(pl.Int64) for k in ("population", *CATEGORIES, *INDICATORS)],
     ).with_columns(
-        pl.sum_horizontal(CATEGORIES[:4]).alias(R2_KEY),
-        pl.sum_horizontal(CATEGORIES).alias(R1_KEY),
-        pl.sum_horizontal(DURATIONS).alias("forloeb"),
+        _plus(CATEGORIES[:4]).alias(R2_KEY),
+        _plus(CATEGORIES).alias(R1_KEY),
+        _plus(DURATIONS).alias("forloeb"),
     )
     rows = [counts]
     for name, members in totals:
@@ -211,7 +224,11 @@ def ressourceforloeb(
                 texts.message("rf_group_missing", group=name, areas=texts.name_list(missing))
             )
             continue
-        summed = part.select(pl.exclude("kommune", "kommune_kode", "total")).sum()
+        value_columns = [c for c in counts.columns if c not in ("kommune", "kommune_kode", "total")]
+        summed = part.select(
+            pl.when(pl.col(c).is_null().any()).then(None).otherwise(pl.col(c).sum()).alias(c)
+            for c in value_columns
+        )
         rows.append(
             summed.with_columns(
                 pl.lit(name).alias("kommune"),

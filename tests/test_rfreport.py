@@ -240,10 +240,28 @@ def test_group_errors(spec: object, message: str) -> None:
 # --- the command ---------------------------------------------------------------------
 
 
-def _ingest(cli: Run, tmp_path: Path) -> Path:
+INDICATOR_COUNTS = {  # constructed: long spells, of them without indsats, durations
+    "Viborg": (800, 200, 1200, 500, 300),
+    "Thisted": (600, 150, 900, 400, 200),
+    "Aalborg": (500, 100, 697, 300, 200),
+}
+INDICATOR_MEASURES = (
+    "rf_lange_forloeb",
+    "rf_uden_indsats",
+    "rf_under_1_aar",
+    "rf_1_2_aar",
+    "rf_over_2_aar",
+)
+
+
+def _ingest(cli: Run, tmp_path: Path, *, indicators: bool = True) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     csv = tmp_path / "rf-2020k1.csv"
-    lines = ["kommune;periode;" + ";".join(MEASURES)]
-    lines += [f"{k};2020K1;" + ";".join(str(v) for v in vals) for k, vals in SPLIT.items()]
+    names = MEASURES + (INDICATOR_MEASURES if indicators else ())
+    lines = ["kommune;periode;" + ";".join(names)]
+    for k, vals in SPLIT.items():
+        every = vals + (INDICATOR_COUNTS[k] if indicators else ())
+        lines.append(f"{k};2020K1;" + ";".join(str(v) for v in every))
     csv.write_text("\n".join(lines) + "\n", "utf-8")
     store = tmp_path / "store"
     assert cli("ingest", str(csv), "-s", str(store)).exit_code == 0
@@ -298,6 +316,52 @@ def test_cli_errors_are_one_line(cli: Run, tmp_path: Path) -> None:
         "Error: bad.toml: [grupper] D: 'Viborgg' is not a kommune. Did you mean Viborg? "
         "Name one of the 98 kommuner (name or DST code).\n"
     )
+
+
+def test_cli_indicators_table_and_without_them(cli: Run, tmp_path: Path) -> None:
+    store = _ingest(cli, tmp_path)
+    targets = tmp_path / "mål.toml"
+    result = cli("rf", "-s", str(store), "--targets", str(targets), "--indicators", "-f", "table")
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[0] == "Indikatorer, Mar. 2020"
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in lines if line.startswith("│ ")]
+    assert rows[-1] == [
+        "Deltagerkommuner",
+        "1.900",
+        "450",
+        "23,7 %",
+        "4.697",
+        "2.797",
+        "59,5 %",
+        "1.200",
+        "25,5 %",
+        "700",
+        "14,9 %",
+    ]
+    bare = _ingest(cli, tmp_path / "bare", indicators=False)
+    result = cli("rf", "-s", str(bare), "--indicators")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: the data holds no ressourceforløb indicators for the selection. Ingest a "
+        "person-level ressourceforloeb extract (or the rf_lange_forloeb, rf_uden_indsats, "
+        "rf_under_1_aar, rf_1_2_aar and rf_over_2_aar counts).\n"
+    )
+    out = tmp_path / "bare.xlsx"
+    assert cli("rf", "-s", str(bare), "-o", str(out)).exit_code == 0
+    assert openpyxl.load_workbook(out).sheetnames == ["Ressourceforløb"]
+
+
+def test_export_adds_the_sheets_for_r1_and_r2(cli: Run, tmp_path: Path) -> None:
+    store = _ingest(cli, tmp_path)
+    out = tmp_path / "report.xlsx"
+    targets = tmp_path / "mål.toml"
+    result = cli("export", str(out), "-s", str(store), "--targets", str(targets), "-c", "r1")
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["R1", "Ressourceforløb", "Indikatorer", "Data", "Kilder"]
+    assert wb["Ressourceforløb"].cell(9, 1).value == "Deltagerkommuner"
+    result = cli("export", str(out), "-s", str(store), "-c", "r1", "--discretion", "5")
+    assert "Ressourceforløb" not in openpyxl.load_workbook(out).sheetnames
 
 
 def test_sheets_read_back(cli: Run, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from fleksmon.cli.options import (
     TargetsOpt,
 )
 from fleksmon.cli.options import Source as SourceEnum
+from fleksmon.errors import FleksmonError
 
 IndicatorsOpt = Annotated[
     bool,
@@ -76,6 +77,12 @@ def rf(
         write_rf(report, output)
         err_console.print(f"Wrote {output}", markup=False)
         return
+    if indicators and not report.has_indicators:
+        raise FleksmonError(
+            "the data holds no ressourceforløb indicators for the selection",
+            "ingest a person-level ressourceforloeb extract (or the rf_lange_forloeb, "
+            "rf_uden_indsats, rf_under_1_aar, rf_1_2_aar and rf_over_2_aar counts)",
+        )
     if indicators:
         emit_frame(report.indicator_records(), fmt, output, bom=bom, table=indicator_table(report))
         return

@@ -8,6 +8,7 @@ population is empty.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,8 +148,18 @@ def indicator_sheet(ws: Any, report: RfReport) -> None:
     excel._print_setup(ws, INDICATOR_SHEET, month, titles="4:4", freeze="B5")
 
 
+def extra_sheets(report: RfReport) -> list[tuple[str, Callable[[Any], None]]]:
+    """The sheets as a workbook's extra sheets (see :class:`fleksmon.report.ReportData`);
+    "Indikatorer" only when the data holds the indicators."""
+    sheets: list[tuple[str, Callable[[Any], None]]] = [(SHEET, lambda ws: rf_sheet(ws, report))]
+    if report.has_indicators:
+        sheets.append((INDICATOR_SHEET, lambda ws: indicator_sheet(ws, report)))
+    return sheets
+
+
 def write_rf(report: RfReport, output: Path) -> list[str]:
-    """Write a workbook with the "Ressourceforløb" and "Indikatorer" sheets; the sheets."""
+    """Write a workbook with the "Ressourceforløb" sheet (and "Indikatorer" when the data
+    holds them); the sheets written."""
     from openpyxl import Workbook
 
     excel.check_paths(output)
@@ -156,6 +167,9 @@ def write_rf(report: RfReport, output: Path) -> list[str]:
     ws = wb.active
     ws.title = SHEET
     rf_sheet(ws, report)
+    if not report.has_indicators:
+        excel._save(wb, output)
+        return [SHEET]
     indicator_sheet(wb.create_sheet(INDICATOR_SHEET), report)
     excel._save(wb, output)
     return [SHEET, INDICATOR_SHEET]
