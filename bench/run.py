@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -144,7 +145,7 @@ def duckdb_k3(hours_dir: Path) -> Any:
 
     relation = duckdb.sql(K3_SQL.format(src=hours_dir / "*.parquet"))
     assert relation is not None
-    return relation.arrow()
+    return relation.fetch_arrow_table()
 
 
 def duckdb_k2(ly_path: Path) -> Any:
@@ -152,7 +153,7 @@ def duckdb_k2(ly_path: Path) -> Any:
 
     relation = duckdb.sql(K2_SQL.format(src=ly_path))
     assert relation is not None
-    return relation.arrow()
+    return relation.fetch_arrow_table()
 
 
 def pandas_k3(hours_dir: Path) -> Any:
@@ -265,6 +266,326 @@ def worker(engine: str, task: str, src: Path, out: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_kb / 1024}))
 
 
+# --------------------------------------------------------------------------- end to end
+
+DUCKDB_MEMORY = "6GB"
+"""DuckDB's memory_limit in the end-to-end runs (it spills to disk beyond), so a
+100-million-row run does not exhaust the shared machine."""
+THREADS = 2
+"""Threads for both engines (polars: POLARS_MAX_THREADS; DuckDB: SET threads)."""
+RF_START = 2014 * 12
+"""The ressourceforløb panel runs 2014M01..2023M12 (it holds R1/R2's baseline 2020K1)."""
+RF_ROWS_PER_PERSON = 41.0
+LY_E2E_SPELLS_PER_PERSON = 1.69
+KEY = "bench-key"
+RF_COLUMNS = (
+    "selvforsoerget",
+    "uddannelse",
+    "fleksjob",
+    "loentimer",
+    "praktik_loentilskud",
+    "lange_forloeb",
+    "uden_indsats",
+    "under_1_aar",
+    "forloeb_1_2_aar",
+    "over_2_aar",
+)
+"""The R1/R2 record columns compared with DuckDB (categories in hierarchy order)."""
+
+RF_SQL = """
+WITH src AS (SELECT * FROM read_parquet('{src}')),
+{periods}
+SELECT * FROM counts_0 {more}
+"""
+
+RF_PERIOD_SQL = """
+p_{i} AS (SELECT * FROM src WHERE maaned BETWEEN {start} AND {end}),
+per_{i} AS (SELECT person, max(maaned) AS mx,
+    coalesce(bool_or(beskaeftigelsesgrad > 50), false) AS c1,
+    coalesce(bool_or(su), false) AS c2, coalesce(bool_or(fleksjob), false) AS c3,
+    coalesce(bool_or(loentimer_cent > 0), false) AS c4,
+    coalesce(bool_or(praktik_loentilskud), false) AS c5
+  FROM p_{i} GROUP BY person),
+kom_{i} AS (SELECT p.person, max(p.kommune_kode) AS kommune_kode
+  FROM p_{i} p JOIN per_{i} USING (person) WHERE p.maaned = per_{i}.mx GROUP BY p.person),
+cat_{i} AS (SELECT kommune_kode, count(*) AS pop,
+    count(*) FILTER (WHERE c1) AS selvforsoerget,
+    count(*) FILTER (WHERE NOT c1 AND c2) AS uddannelse,
+    count(*) FILTER (WHERE NOT c1 AND NOT c2 AND c3) AS fleksjob,
+    count(*) FILTER (WHERE NOT c1 AND NOT c2 AND NOT c3 AND c4) AS loentimer,
+    count(*) FILTER (WHERE NOT c1 AND NOT c2 AND NOT c3 AND NOT c4 AND c5) AS praktik_loentilskud
+  FROM per_{i} JOIN kom_{i} USING (person) GROUP BY kommune_kode),
+pm_{i} AS (SELECT person, maaned, max(kommune_kode) AS k FROM src
+  WHERE maaned <= {end} AND person IN (SELECT person FROM src WHERE maaned = {end})
+  GROUP BY person, maaned),
+g_{i} AS (SELECT *, maaned - row_number() OVER (PARTITION BY person ORDER BY maaned) AS grp
+  FROM pm_{i}),
+s_{i} AS (SELECT person, k, maaned,
+    maaned - min(maaned) OVER (PARTITION BY person, grp) + 1 AS len FROM g_{i}),
+act_{i} AS (SELECT DISTINCT person FROM src WHERE maaned BETWEEN {end} - 11 AND {end}
+  AND (coalesce(praktik_loentilskud, false) OR loentimer_cent > 0)),
+ind_{i} AS (SELECT k AS kommune_kode,
+    count(*) FILTER (WHERE len >= 12) AS lange_forloeb,
+    count(*) FILTER (WHERE len >= 12 AND act_{i}.person IS NULL) AS uden_indsats,
+    count(*) FILTER (WHERE len < 12) AS under_1_aar,
+    count(*) FILTER (WHERE len >= 12 AND len < 24) AS forloeb_1_2_aar,
+    count(*) FILTER (WHERE len >= 24) AS over_2_aar
+  FROM s_{i} LEFT JOIN act_{i} USING (person) WHERE maaned = {end} GROUP BY k),
+counts_{i} AS (SELECT {i} AS which, * FROM cat_{i} FULL JOIN ind_{i} USING (kommune_kode))
+"""
+
+
+def duckdb_rf(src: Path, periods: list[tuple[int, int]]) -> Any:
+    """R1/R2 counts and indicators for each period, as fleksmon computes them."""
+    import duckdb
+
+    body = ",".join(RF_PERIOD_SQL.format(i=i, start=a, end=b) for i, (a, b) in enumerate(periods))
+    more = " ".join(f"UNION ALL BY NAME SELECT * FROM counts_{i}" for i in range(1, len(periods)))
+    con = duckdb.connect()
+    con.execute(f"SET threads={THREADS}; SET memory_limit='{DUCKDB_MEMORY}'")
+    return con.sql(RF_SQL.format(src=src, periods=body, more=more)).fetch_arrow_table()
+
+
+def duck_worker(task: str, src: Path, out: Path, extra: str) -> None:
+    """One DuckDB end-to-end run (its own process, timed from outside)."""
+    import duckdb
+    import polars as pl
+
+    if task == "rf":
+        periods = [tuple(int(x) for x in p.split("-")) for p in extra.split(",")]
+        table = duckdb_rf(src, periods)  # type: ignore[arg-type]
+    else:
+        con = duckdb.connect()
+        con.execute(f"SET threads={THREADS}; SET memory_limit='{DUCKDB_MEMORY}'")
+        sql = K3_SQL if task == "k3" else K2_SQL
+        table = con.sql(sql.format(src=src)).fetch_arrow_table()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    frame.write_parquet(out)
+
+
+def timed(cmd: list[str]) -> dict[str, float]:
+    """Run a command under ``/usr/bin/time -v``: wall and CPU seconds, peak RSS (MB)."""
+    env = dict(os.environ, FLEKSMON_KEY=KEY, POLARS_MAX_THREADS=str(THREADS))
+    done = subprocess.run(
+        ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)}: failed\n{done.stderr[-3000:]}")
+    stats: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        name, _, value = line.strip().rpartition(": ")
+        if name == "Maximum resident set size (kbytes)":
+            stats["rss_mb"] = int(value) / 1024
+        elif name in ("User time (seconds)", "System time (seconds)"):
+            stats["cpu"] = stats.get("cpu", 0.0) + float(value)
+        elif name.startswith("Elapsed (wall clock) time"):
+            parts = [float(x) for x in value.split(":")]
+            stats["wall"] = sum(p * 60**i for i, p in enumerate(reversed(parts)))
+    return stats
+
+
+def _fleksmon() -> str:
+    return str(Path(sys.executable).with_name("fleksmon"))
+
+
+def e2e_data(rows: int) -> dict[str, Path]:
+    """One Parquet file per input (written once): the hours panel (K3), an ly-forloeb
+    extract with ``rows`` spells (K2) and a ressourceforløb panel of ``rows`` rows."""
+    sys.path.insert(0, str(ROOT))
+    import polars as pl
+
+    from fleksmon import synth
+
+    hours_dir, _ = make_data(rows)
+    files = {
+        "k3": DATA / f"hours-{rows}.parquet",
+        "k2": DATA / f"ly-spells-{rows}.parquet",
+        "rf": DATA / f"rf-{rows}.parquet",
+    }
+    if not files["k3"].exists():
+        pl.scan_parquet(hours_dir / "*.parquet").sink_parquet(files["k3"])
+    if rows <= 10_000_000 and not files["k2"].exists():
+        persons = max(1, round(rows / LY_E2E_SPELLS_PER_PERSON))
+        synth.ly_spells(persons, MONTHS, 2024, START).write_parquet(files["k2"])
+    if rows <= 10_000_000 and not files["rf"].exists():
+        persons = max(1, round(rows / RF_ROWS_PER_PERSON))
+        synth.rf_panel(persons, MONTHS, 2024, RF_START).write_parquet(files["rf"])
+    return {k: v for k, v in files.items() if v.exists()}
+
+
+def _kommune_codes() -> set[int]:
+    from fleksmon import areas
+
+    return {int(a.code) for a in areas.kommuner() if a.code}
+
+
+def _month(text: str) -> int:
+    from fleksmon.periods import parse_period
+
+    return parse_period(text).end
+
+
+def same_k3(fleksmon_csv: Path, duck: Path) -> bool:
+    import polars as pl
+
+    got = (
+        pl.read_csv(fleksmon_csv)
+        .filter(pl.col("kommune_kode").is_in(list(_kommune_codes())) & (pl.col("population") > 0))
+        .select(
+            pl.col("kommune_kode").cast(pl.Int16),
+            pl.col("period").map_elements(_month, return_dtype=pl.Int32).alias("maaned"),
+            pl.col("population").cast(pl.Int64).alias("k3_population"),
+            pl.col("hits").cast(pl.Int64).alias("k3_progression"),
+        )
+        .sort("kommune_kode", "maaned")
+    )
+    return got.equals(_normalize(duck))
+
+
+def same_k2(fleksmon_csv: Path, duck: Path, last: int) -> bool:
+    import polars as pl
+
+    names = ["ly_afsluttet", "ly_afsluttet_under_6m", "ly_krydser_6m"]
+    got = (
+        pl.read_csv(fleksmon_csv)
+        .filter(pl.col("kommune_kode").is_in(list(_kommune_codes())))
+        .select(
+            pl.col("kommune_kode").cast(pl.Int16),
+            pl.col("period").map_elements(_month, return_dtype=pl.Int32).alias("maaned"),
+            *(
+                pl.col(c).cast(pl.Int64).alias(n)
+                for c, n in zip(("population", "hits", "crossings"), names, strict=True)
+            ),
+        )
+    )
+    nonzero = pl.any_horizontal(pl.col(n) > 0 for n in names)
+    ref = _normalize(duck)
+    first = ref.get_column("maaned").min()
+    ref = ref.filter(nonzero & (pl.col("maaned") <= last))
+    got = got.filter(nonzero & (pl.col("maaned") >= first))
+    return got.sort("kommune_kode", "maaned").equals(ref)
+
+
+def same_rf(fleksmon_json: Path, duck: Path) -> bool:
+    import polars as pl
+
+    records = pl.DataFrame(json.loads(fleksmon_json.read_text("utf-8")))
+    cols = list(RF_COLUMNS)
+    every = pl.read_parquet(duck).fill_null(0)
+    ref = every.filter(pl.col("which") == 1)
+    base = every.filter((pl.col("which") == 0) & (pl.col("pop") > 0))
+    hits = {"R1": cols[:5], "R2": cols[:4]}
+    for crit, cats in hits.items():
+        shown = [c for c in cols if c != "praktik_loentilskud" or crit == "R1"]
+        baseline = base.select(
+            pl.col("kommune_kode").cast(pl.Int64),
+            (100 * pl.sum_horizontal(cats) / pl.col("pop")).alias("want"),
+        )
+        pct = (
+            records.filter(pl.col("criterion") == crit)
+            .select(pl.col("kommune_kode").cast(pl.Int64), "baseline_pct")
+            .join(baseline, on="kommune_kode")
+        )
+        if pct.height == 0 or (pct["baseline_pct"] - pct["want"]).abs().max() > 1e-9:  # type: ignore[operator]
+            return False
+        got = (
+            records.filter((pl.col("criterion") == crit) & (pl.col("population") > 0))
+            .filter(pl.col("kommune_kode").cast(pl.Int64).is_in(list(_kommune_codes())))
+            .select(
+                pl.col("kommune_kode").cast(pl.Int64),
+                pl.col("population").cast(pl.Int64),
+                pl.col("hits").cast(pl.Int64),
+                *(pl.col(c).cast(pl.Int64) for c in shown),
+            )
+            .sort("kommune_kode")
+        )
+        want = (
+            ref.filter(pl.col("pop") > 0)
+            .select(
+                pl.col("kommune_kode").cast(pl.Int64),
+                pl.col("pop").cast(pl.Int64).alias("population"),
+                pl.sum_horizontal(cats).cast(pl.Int64).alias("hits"),
+                *(pl.col(c).cast(pl.Int64) for c in shown),
+            )
+            .sort("kommune_kode")
+        )
+        if not got.equals(want):
+            return False
+    return True
+
+
+def end_to_end(rows: int) -> list[str]:
+    """Ingest and compute through the installed CLI against DuckDB on the same Parquet
+    file, back to back; table lines (ratios from this one run)."""
+    import polars as pl
+
+    from fleksmon.periods import month_code
+
+    files = e2e_data(rows)
+    lines = []
+    for task, src in files.items():
+        store = OUT / f"store-{task}-{rows}"
+        shutil.rmtree(store, ignore_errors=True)
+        n = pl.scan_parquet(src).select(pl.len()).collect().item()
+        ingest = timed([_fleksmon(), "ingest", str(src), "--store", str(store)])
+        duck_out = OUT / f"e2e-duckdb-{task}-{rows}.parquet"
+        extra = ""
+        if task == "k3":
+            lo, hi = (
+                pl.scan_parquet(src)
+                .select(pl.col("maaned").min(), pl.col("maaned").max().alias("x"))
+                .collect()
+                .row(0)
+            )
+            args = ["-c", "3", "-p", f"{month_code(lo)}..{month_code(hi)}"]
+        elif task == "k2":
+            span = (
+                pl.scan_parquet(src)
+                .select(
+                    pl.min_horizontal(pl.col("start").min(), pl.col("slut").min()).alias("lo"),
+                    pl.max_horizontal(pl.col("start").max(), pl.col("slut").max()).alias("hi"),
+                )
+                .collect()
+            )
+            lo = span.item(0, 0).year * 12 + span.item(0, 0).month - 1
+            hi = span.item(0, 1).year * 12 + span.item(0, 1).month - 1
+            args = ["-c", "2", "-p", f"{month_code(lo + 2)}..{month_code(hi)}"]
+        else:
+            last = RF_START + MONTHS - 1
+            args = ["-c", "R1", "-c", "R2"]
+            extra = f"{24240}-{24242},{last - 2}-{last}"
+        out = OUT / f"e2e-fleksmon-{task}-{rows}.{'json' if task == 'rf' else 'csv'}"
+        compute = timed([_fleksmon(), "compute", *args, "--store", str(store), "-o", str(out)])
+        duck = timed([sys.executable, __file__, "--duck", task, str(src), str(duck_out), extra])
+        if task == "k3":
+            same = same_k3(out, duck_out)
+        elif task == "k2":
+            same = same_k2(out, duck_out, hi)
+        else:
+            same = same_rf(out, duck_out)
+        if not same:
+            raise SystemExit(f"end to end {task} {human(rows)}: results differ")
+        label = {"k3": "K3", "k2": "K2", "rf": "R1/R2"}[task]
+        line = (
+            f"| {label} | {human(rows)} | {n:,} | {ingest['wall']:.1f} | {ingest['rss_mb']:,.0f} | "
+            f"{compute['wall']:.2f} | {compute['cpu']:.2f} | {compute['rss_mb']:,.0f} | "
+            f"{duck['wall']:.2f} | {duck['cpu']:.2f} | {duck['rss_mb']:,.0f} | "
+            f"{compute['wall'] / duck['wall']:.2f}× | {compute['cpu'] / duck['cpu']:.2f}× | ✓ |"
+        )
+        print(line, flush=True)
+        lines.append(line)
+    return lines
+
+
+E2E_HEADER = (
+    "| task | size | input rows | ingest s | ingest RSS MB | compute s | compute CPU s "
+    "| compute RSS MB | DuckDB s | DuckDB CPU s | DuckDB RSS MB | fleksmon/DuckDB (wall) "
+    "| fleksmon/DuckDB (CPU) | identical |\n"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+)
+
+
 # --------------------------------------------------------------------------- driver
 
 
@@ -302,7 +623,25 @@ def main() -> None:
     parser.add_argument("--pandas-max", type=float, default=10e6, help="largest size pandas runs")
     parser.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--duck", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--e2e", action="store_true", help="end to end through the installed CLI only"
+    )
     args = parser.parse_args()
+    if args.duck:
+        task, src, out, extra = args.duck
+        duck_worker(task, Path(src), Path(out), extra)
+        return
+    if args.e2e:
+        OUT.mkdir(parents=True, exist_ok=True)
+        found = []
+        for rows in (int(float(s)) for s in args.sizes.split(",")):
+            found += end_to_end(rows)
+        table = E2E_HEADER + "\n" + "\n".join(found)
+        print(table)
+        if not args.no_readme:
+            update_readme(table, marker="bench:e2e", keys=("K2", "K3", "R1/R2"))
+        return
     if args.worker:
         engine, task, src, out = args.worker
         worker(engine, task, Path(src), Path(out))
@@ -363,17 +702,19 @@ def main() -> None:
         update_readme(table)
 
 
-def update_readme(table: str) -> None:
+def update_readme(
+    table: str, marker: str = "bench:results", keys: tuple[str, ...] = ("K2", "K3")
+) -> None:
     """Put the newest table into bench/README.md between the markers (rows merged by size)."""
     readme = HERE / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    begin, end = "<!-- bench:results -->", "<!-- /bench:results -->"
+    begin, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     old_rows: dict[tuple[str, str], str] = {}
     if begin in text and end in text:
         for line in text.split(begin)[1].split(end)[0].splitlines():
             cells = [c.strip() for c in line.split("|")]
-            if len(cells) > 3 and cells[1] in ("K2", "K3"):
+            if len(cells) > 3 and cells[1] in keys:
                 old_rows[(cells[1], cells[2])] = line
     all_lines = table.splitlines()
     head = all_lines[:2]
