@@ -162,6 +162,11 @@ def _legacy_person(frame: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def legacy_frame(path: Path) -> pl.DataFrame:
+    """A person-level batch written as one Parquet file, pseudonyms as UInt64."""
+    return _legacy_person(pl.scan_parquet(path)).collect()
+
+
 def batch_keys(root: Path, batch: Batch) -> pl.DataFrame:
     """The distinct replace keys of one person-level batch."""
     keys = replace_keys(batch.kind)

@@ -75,7 +75,7 @@ from fleksmon.schema import AGGREGATE, AGGREGATE_KEY, KINDS, PERSON_KINDS
 
 MANIFEST = "manifest.json"
 TABLES = "tables"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DANISH_TIME = "Europe/Copenhagen"
 
 Manifest = dict[str, Any]
@@ -875,3 +875,42 @@ def _v1_to_v2(store: Store, manifest: Manifest) -> Manifest:
         if folder.is_dir():
             os.chmod(folder, store.dir_mode)
     return {"format": 2, "key_fingerprint": None, "batches": batches}
+
+
+@migration(2)
+def _v2_to_v3(store: Store, manifest: Manifest) -> Manifest:
+    """Format 3 stores each person-level batch as a folder of person parts sorted by person
+    and month (:mod:`fleksmon.parts`), pseudonyms as unsigned 64-bit integers (16 hex
+    digits before). Each one-file person batch is rewritten under a new name; the part
+    count of a kind is that of its largest batch, so part *i* of every batch holds the
+    same persons. A batch whose file is missing is left as it is (``store --check``
+    reports it)."""
+    raw_batches = [dict(b) for b in manifest["batches"]]
+    counts: dict[str, int] = {}
+    for b in raw_batches:
+        if b["kind"] in PERSON_KINDS:
+            need = int(b.get("parts") or 0) or parts.part_count(int(b.get("rows", 0)))
+            counts[b["kind"]] = max(counts.get(b["kind"], 1), need)
+    batches = []
+    for b in raw_batches:
+        path = store.batch_path(str(b.get("file", "")))
+        if b["kind"] in PERSON_KINDS and not b.get("parts") and path.is_file():
+            frame = parts.legacy_frame(path)
+            folder = path.with_suffix("")
+            staged = parts.stage_frame(
+                frame, b["kind"], folder.with_name(folder.name + ".tmp"), counts[b["kind"]]
+            )
+            store.private_dir(staged.folder)
+            for made in staged.folder.iterdir():
+                store.private_file(made)
+            os.replace(staged.folder, folder)
+            digest, size = parts.folder_hash(folder)
+            b |= {
+                "file": str(PurePosixPath(b["file"]).with_suffix("")),
+                "file_sha256": digest,
+                "file_bytes": size,
+                "rows": staged.rows,
+                "parts": staged.parts,
+            }
+        batches.append(b)
+    return {**manifest, "format": 3, "batches": batches}

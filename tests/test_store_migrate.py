@@ -17,7 +17,7 @@ from fleksmon import store as store_module
 from fleksmon.store import FORMAT_VERSION, Manifest, Store
 
 DATA = Path(__file__).resolve().parent / "data"
-OLD_STORES = ["store-v1"]
+OLD_STORES = ["store-v1", "store-v2"]
 """Stores written by each earlier format's code (``tests/data/<name>``, made as
 ``tests/data/README.md`` says), each with ``<name>-expected.json``: figures from that code."""
 
@@ -166,3 +166,23 @@ def test_newer_format_is_refused(tmp_path: Path, cli: Run) -> None:
         f"fleksmon (this one reads format {FORMAT_VERSION} and older). Upgrade fleksmon (pip "
         "install -U fleksmon).\n"
     )
+
+
+@pytest.mark.parametrize("name", OLD_STORES)
+def test_person_batches_become_sorted_parts(name: str, tmp_path: Path) -> None:
+    """Format 3: every person-level batch is a folder of parts sorted by person and month,
+    with integer pseudonyms; the one-file batches are gone."""
+    root = _copy(name, tmp_path)
+    old = json.loads((root / "manifest.json").read_text("utf-8"))["batches"]
+    store = Store(root, notify=lambda _: None)
+    for batch in store.batches():
+        if batch.kind == "aggregate":
+            continue
+        folder = root / batch.file
+        assert batch.parts >= 1 and folder.is_dir()
+        frame = pl.read_parquet(folder / "part-0000.parquet")
+        assert frame.schema["person"] == pl.UInt64
+        order = ["person", "start"] if batch.kind == "ly-forloeb" else ["person", "maaned"]
+        assert frame.equals(frame.sort([*order, "kommune_kode"] if order[1] == "maaned" else order))
+    person_files = [b["file"] for b in old if b["kind"] != "aggregate"]
+    assert not any((root / f).exists() for f in person_files)
