@@ -886,6 +886,11 @@ def _v2_to_v3(store: Store, manifest: Manifest) -> Manifest:
     same persons. A batch whose file is missing is left as it is (``store --check``
     reports it)."""
     raw_batches = [dict(b) for b in manifest["batches"]]
+    for i, raw in enumerate(raw_batches):
+        try:
+            Batch(**raw)
+        except TypeError as exc:
+            raise store._damaged_manifest(f"batch {i + 1} is not a valid record") from exc
     counts: dict[str, int] = {}
     for b in raw_batches:
         if b["kind"] in PERSON_KINDS:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from fleksmon.pseudonym import default_key_file, key_fingerprint
-from fleksmon.store import Store, default_store
+from fleksmon.store import FORMAT_VERSION, Store, default_store
 
 Run = Callable[..., Any]
 HEAD = "person;kommune;periode;timer\n"
@@ -87,7 +87,7 @@ def test_store_shows_the_fingerprint(
     monkeypatch.setenv("FLEKSMON_KEY", "alice-key")
     cli("ingest", str(first), "--store", str(root))
     out = cli("store", "--store", str(root), "-f", "table").stdout
-    assert f"Format 2; key fingerprint: {key_fingerprint(b'alice-key')}" in out
+    assert f"Format {FORMAT_VERSION}; key fingerprint: {key_fingerprint(b'alice-key')}" in out
 
 
 def test_key_file_inside_the_store_is_refused(
