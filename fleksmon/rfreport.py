@@ -70,6 +70,16 @@ class RfReport:
     headline: str
     source: str
     notes: list[str] = field(default_factory=list)
+    hidden: dict[str, dict[str, str]] = field(default_factory=dict)
+    """With discretion: by area and column, what the tables show instead of a hidden
+    count (``<5``, or ``x`` for one that would reveal it or rests on one)."""
+
+    def shown_instead(self, area: str, key: str) -> str | None:
+        """The text shown for a hidden cell (a count, or ``<key>_pct``), ``None`` if the
+        area has nothing hidden."""
+        if area not in self.hidden:
+            return None
+        return "x" if key.endswith("_pct") else self.hidden[area].get(key, "x")
 
     def records(self) -> pl.DataFrame:
         """One record per area and table row (R1 rows, then R2 rows): count, population
@@ -90,9 +100,11 @@ class RfReport:
                             "count": area[key],
                             "population": area["population"],
                             "share_pct": area[f"{key}_pct"],
+                            "suppressed": area["kommune"] in self.hidden,
                         }
                     )
-        return pl.DataFrame(rows, schema=RECORD_SCHEMA, orient="row")
+        frame = pl.DataFrame(rows, schema=RECORD_SCHEMA, orient="row")
+        return frame if self.hidden else frame.drop("suppressed")
 
     @property
     def has_indicators(self) -> bool:
@@ -102,13 +114,16 @@ class RfReport:
     def indicator_records(self) -> pl.DataFrame:
         """The indicators with the month they are taken at (``month``, the period's last)."""
         month = pl.lit(month_code(self.period.end)).alias("month")
-        return self.indicators.select(
+        frame = self.indicators.select(
             "kommune",
             "kommune_kode",
             "total",
             month,
             pl.exclude("kommune", "kommune_kode", "total"),
         )
+        if not self.hidden:
+            return frame
+        return frame.with_columns(pl.col("kommune").is_in(list(self.hidden)).alias("suppressed"))
 
 
 R1_ROWS: tuple[str, ...] = ("praktik_loentilskud", R2_KEY, R1_KEY)
@@ -136,6 +151,7 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     "count": pl.Int64(),
     "population": pl.Int64(),
     "share_pct": pl.Float64(),
+    "suppressed": pl.Boolean(),
 }
 
 
@@ -215,6 +231,9 @@ def ressourceforloeb(
         _plus(CATEGORIES).alias(R1_KEY),
         _plus(DURATIONS).alias("forloeb"),
     )
+    hidden = {area: dict(cells) for (area, _period), cells in result.hidden.items()}
+    if q.discretion:
+        counts = _hide_long_spells(counts, hidden)
     rows = [counts]
     for name, members in totals:
         part = counts.filter(pl.col("kommune").is_in(members))
@@ -254,7 +273,40 @@ def ressourceforloeb(
         headline=_headline(every),
         source=result.source,
         notes=notes,
+        hidden=_hidden(hidden, totals),
     )
+
+
+LONG_SUM = ("lange_forloeb", "forloeb_1_2_aar", "over_2_aar")
+"""Spells of at least a year are those of 1–2 years and over 2 years: one sum."""
+
+
+def _hide_long_spells(counts: pl.DataFrame, hidden: dict[str, dict[str, str]]) -> pl.DataFrame:
+    """Where discretion hid exactly one of :data:`LONG_SUM`, hide the smaller other one
+    too (``x``), so the sum cannot give it back."""
+    rows = counts.to_dicts()
+    for row in rows:
+        missing = [k for k in LONG_SUM if row[k] is None]
+        if len(missing) != 1:
+            continue
+        smaller = min((k for k in LONG_SUM if k not in missing), key=lambda k: row[k])
+        row[smaller] = None
+        hidden.setdefault(row["kommune"], {})[smaller] = "x"
+        if smaller == "lange_forloeb":
+            row["uden_indsats"] = None
+            hidden[row["kommune"]]["uden_indsats"] = "x"
+    return pl.DataFrame(rows, schema=counts.schema)
+
+
+def _hidden(
+    hidden: dict[str, dict[str, str]], totals: list[tuple[str, list[str]]]
+) -> dict[str, dict[str, str]]:
+    """What tables show for hidden cells, by area; a total with a hidden kommune shows ``x``
+    where its sums are missing (a count is missing when any of its parts is)."""
+    for name, members in totals:
+        if any(m in hidden for m in members):
+            hidden[name] = {}
+    return hidden
 
 
 def _headline(every: pl.DataFrame) -> str:

@@ -360,8 +360,55 @@ def test_export_adds_the_sheets_for_r1_and_r2(cli: Run, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["R1", "Ressourceforløb", "Indikatorer", "Data", "Kilder"]
     assert wb["Ressourceforløb"].cell(9, 1).value == "Deltagerkommuner"
-    result = cli("export", str(out), "-s", str(store), "-c", "r1", "--discretion", "5")
-    assert "Ressourceforløb" not in openpyxl.load_workbook(out).sheetnames
+    result = cli(
+        "export", str(out), "-s", str(store), "-c", "r1", "-k", "Viborg", "--discretion", "12"
+    )
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(out)["Ressourceforløb"]
+    r2 = [tuple(c.value for c in row[:3]) for row in ws.iter_rows(min_row=16, max_row=20)]
+    assert r2 == [
+        ("Ordinære løntimer", 50, 0.025),
+        ("Fleksjob", "<12", "x"),
+        ("Selvforsørget beskæftigelse", 12, 0.006),
+        ("Uddannelse", "<12", "x"),
+        ("Beskæftigelse mv. (resultatkrav 2: 15%)", "x", "x"),
+    ]
+
+
+def test_discretion_hides_small_counts_and_what_reveals_them(cli: Run, tmp_path: Path) -> None:
+    store = _ingest(cli, tmp_path)
+    args = ["rf", "-s", str(store), "-k", "Viborg", "--discretion", "12"]
+    result = cli(*args, "-f", "table")
+    rows = [
+        [c.strip() for c in line.split("│")[1:-1]]
+        for line in result.stdout.splitlines()
+        if line.startswith("│ ")
+    ]
+    assert rows[-5:] == [
+        ["Ordinære løntimer", "50", "2,5 %"],
+        ["Fleksjob", "<12", "x"],
+        ["Selvforsørget beskæftigelse", "12", "0,6 %"],
+        ["Uddannelse", "<12", "x"],
+        ["Beskæftigelse mv. (resultatkrav 2: 15%)", "x", "x"],
+    ]
+    records = json.loads(cli(*args, "-f", "json").stdout)
+    fleksjob = next(r for r in records if r["category"] == "fleksjob")
+    assert (fleksjob["count"], fleksjob["share_pct"], fleksjob["suppressed"]) == (None, None, True)
+
+
+def test_discretion_keeps_the_long_spells_sum_closed() -> None:
+    counts = dict(zip(INDICATOR_MEASURES, (800, 200, 1497, 797, 3), strict=True))
+    rows = [
+        ("Viborg", JAN, MAR, m, float(v)) for m, v in zip(MEASURES, SPLIT["Viborg"], strict=True)
+    ]
+    rows += [("Viborg", JAN, MAR, m, float(v)) for m, v in counts.items()]
+    frame = pl.DataFrame(rows, schema=AGGREGATE, orient="row")
+    report = ressourceforloeb(frame=frame, kommuner=["Viborg"], discretion=5)
+    got = report.indicator_records().row(0, named=True)
+    assert (got["over_2_aar"], got["forloeb_1_2_aar"], got["lange_forloeb"]) == (None, None, 800)
+    assert report.shown_instead("Viborg", "over_2_aar") == "<5"
+    assert report.shown_instead("Viborg", "forloeb_1_2_aar") == "x"
+    assert got["forloeb"] is None and got["suppressed"] is True
 
 
 def test_sheets_read_back(cli: Run, tmp_path: Path) -> None:

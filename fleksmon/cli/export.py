@@ -52,7 +52,7 @@ def export(
     top-10 average), a "Data" sheet with every record and a "Kilder" sheet with
     the ingested files and their SHA-256. With one --kommune whose Jobcenteroverblik
     the store holds (ingest --kind overblik), a "Jobcenteroverblik" sheet too (the
-    quarter of --period, else the latest). With R1 or R2 (and no --discretion), the
+    quarter of --period, else the latest). With R1 or R2, the
     sheets "Ressourceforløb" and "Indikatorer" as 'fleksmon rf' writes them (groups
     from [grupper] in --targets). --by 2020M12 adds a sheet with months to
     target per criterion (as gap --by).
@@ -96,7 +96,7 @@ def export(
         from fleksmon.render.overblik_excel import extra_sheet
 
         data.extra.append(extra_sheet(overblik))
-    if {"R1", "R2"} & set(ids) and not query.discretion:
+    if {"R1", "R2"} & set(ids):
         from fleksmon.groups import load_groups
         from fleksmon.render.rf_excel import extra_sheets as rf_sheets
         from fleksmon.rfreport import ressourceforloeb

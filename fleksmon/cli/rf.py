@@ -10,6 +10,7 @@ from fleksmon.cli.options import (
     OUTPUT,
     AsOfOpt,
     BomOpt,
+    DiscretionOpt,
     FormatOpt,
     KommuneOpt,
     OutputOpt,
@@ -42,6 +43,7 @@ def rf(
     as_of: AsOfOpt = None,
     source: SourceOpt = SourceEnum.auto,
     targets: TargetsOpt = None,
+    discretion: DiscretionOpt = 0,
 ) -> None:
     """Ressourceforløb as STAR's report: overview, Resultatkrav 1 and 2, indicators.
 
@@ -68,6 +70,7 @@ def rf(
         as_of=as_of,
         source=source.value,
         targets=targets,
+        discretion=discretion,
     )
     groups = load_groups(targets) if targets else {}
     report = ressourceforloeb(query, groups=groups)

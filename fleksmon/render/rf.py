@@ -26,14 +26,20 @@ if TYPE_CHECKING:
 NONE = "–"
 
 
-def share(value: float | None) -> str:
-    """``23,9 %``, or ``–`` without a share."""
-    return NONE if value is None else f"{format_number(value, 1)} %"
+def share(value: float | None, instead: str | None = None) -> str:
+    """``23,9 %``, or ``instead`` (discretion) or ``–`` without a share."""
+    return (instead or NONE) if value is None else f"{format_number(value, 1)} %"
 
 
-def count(value: int | None) -> str:
-    """``1.124``, or ``–`` without a count."""
-    return NONE if value is None else format_int(value)
+def count(value: int | None, instead: str | None = None) -> str:
+    """``1.124``, or ``instead`` (discretion) or ``–`` without a count."""
+    return (instead or NONE) if value is None else format_int(value)
+
+
+def cell(report: RfReport, row: dict[str, Any], key: str) -> str:
+    """A row's count or share (``…_pct``) as printed, with discretion's ``<5``/``x``."""
+    instead = report.shown_instead(row["kommune"], key)
+    return share(row[key], instead) if key.endswith("_pct") else count(row[key], instead)
 
 
 def period_text(report: RfReport) -> str:
@@ -56,9 +62,9 @@ def overview_rows(report: RfReport) -> list[list[str]]:
         [
             row["kommune"],
             period_text(report),
-            count(row["population"]),
-            share(row[f"{R1_KEY}_pct"]),
-            share(row[f"{R2_KEY}_pct"]),
+            cell(report, row, "population"),
+            cell(report, row, f"{R1_KEY}_pct"),
+            cell(report, row, f"{R2_KEY}_pct"),
         ]
         for row in report.areas.to_dicts()
     ]
@@ -71,7 +77,7 @@ def requirement_rows(report: RfReport, n: int) -> list[tuple[str, str, str]]:
     rows = []
     for key in keys:
         label = sum_label(key, crit) if key == keys[-1] else LABELS[key]
-        rows.append((label, count(area[key]), share(area[f"{key}_pct"])))
+        rows.append((label, cell(report, area, key), cell(report, area, f"{key}_pct")))
     return rows
 
 
@@ -80,10 +86,10 @@ def indicator_rows(report: RfReport) -> list[list[str]]:
     running spells and each duration's count and share."""
     out = []
     for row in report.indicators.to_dicts():
-        cells = [row["kommune"], count(row["lange_forloeb"]), count(row["uden_indsats"])]
-        cells += [share(row["uden_indsats_pct"]), count(row["forloeb"])]
+        keys = ["lange_forloeb", "uden_indsats", "uden_indsats_pct", "forloeb"]
         for key in DURATIONS:
-            cells += [count(row[key]), share(row[f"{key}_pct"])]
+            keys += [key, f"{key}_pct"]
+        cells = [row["kommune"], *(cell(report, row, k) for k in keys)]
         out.append(cells)
     return out
 

@@ -31,12 +31,12 @@ _NOTE = Alignment(wrap_text=True, vertical="top")
 Cell = tuple[Any, str | None]
 
 
-def _count(value: int | None) -> Cell:
-    return (NONE, None) if value is None else (value, COUNT)
-
-
-def _share(value: float | None) -> Cell:
-    return (NONE, None) if value is None else (value / 100.0, SHARE)
+def _value(report: RfReport, row: dict[str, Any], key: str) -> Cell:
+    """A count or share (``…_pct``) cell, with discretion's ``<5``/``x`` or ``–``."""
+    value = row[key]
+    if value is None:
+        return (report.shown_instead(row["kommune"], key) or NONE, None)
+    return (value / 100.0, SHARE) if key.endswith("_pct") else (value, COUNT)
 
 
 def _block(
@@ -86,9 +86,9 @@ def rf_sheet(ws: Any, report: RfReport) -> None:
         [
             (row["kommune"], None),
             (period_text(report), None),
-            _count(row["population"]),
-            _share(row[f"{R1_KEY}_pct"]),
-            _share(row[f"{R2_KEY}_pct"]),
+            _value(report, row, "population"),
+            _value(report, row, f"{R1_KEY}_pct"),
+            _value(report, row, f"{R2_KEY}_pct"),
         ]
         for row in report.areas.to_dicts()
     ]
@@ -105,8 +105,8 @@ def rf_sheet(ws: Any, report: RfReport) -> None:
         rows = [
             [
                 (sum_label(k, crit) if k == keys[-1] else LABELS[k], None),
-                _count(area[k]),
-                _share(area[f"{k}_pct"]),
+                _value(report, area, k),
+                _value(report, area, f"{k}_pct"),
             ]
             for k in keys
         ]
@@ -126,12 +126,10 @@ def indicator_sheet(ws: Any, report: RfReport) -> None:
     ws.cell(1, 1, texts.message("rf_title")).font = excel.TITLE
     rows = []
     for record in report.indicators.to_dicts():
-        cells: list[Cell] = [(record["kommune"], None), _count(record["lange_forloeb"])]
-        cells += [_count(record["uden_indsats"]), _share(record["uden_indsats_pct"])]
-        cells.append(_count(record["forloeb"]))
+        keys = ["lange_forloeb", "uden_indsats", "uden_indsats_pct", "forloeb"]
         for key in DURATIONS:
-            cells += [_count(record[key]), _share(record[f"{key}_pct"])]
-        rows.append(cells)
+            keys += [key, f"{key}_pct"]
+        rows.append([(record["kommune"], None), *(_value(report, record, k) for k in keys)])
     heads = list(texts.RF_INDICATOR_HEADERS)
     row = _block(
         ws,
