@@ -457,3 +457,27 @@ def test_sheets_read_back(cli: Run, tmp_path: Path) -> None:
     ind = wb["Indikatorer"]
     assert ind.cell(3, 1).value == "Indikatorer, Mar. 2020"
     assert ind.cell(4, 2).value == "Forløb på mindst 1 år"
+
+
+def test_cli_on_a_person_level_extract(cli: Run, tmp_path: Path) -> None:
+    from fleksmon.schema import PERSON_KINDS
+    from fleksmon.synth import write_danish_csv
+
+    schema = {**PERSON_KINDS["ressourceforloeb"], "person": pl.String()}
+    frame = pl.DataFrame(indicator_panel(), schema=schema, orient="row")
+    frame = frame.with_columns(pl.format("syn{}", pl.col("person")).alias("person"))
+    path = tmp_path / "rf.csv"
+    write_danish_csv(frame, path)
+    store = tmp_path / "store"
+    assert cli("ingest", str(path), "--kind", "ressourceforloeb", "-s", str(store)).exit_code == 0
+    args = ["rf", "-s", str(store), "-k", "Viborg", "-k", "Thisted", "-p", "2020K1"]
+    got = {r["kommune"]: r for r in json.loads(cli(*args, "--indicators", "-f", "json").stdout)}
+    assert [got[k]["lange_forloeb"] for k in ("Viborg", "Thisted", "I alt")] == [4, 1, 5]
+    assert [got[k]["uden_indsats"] for k in ("Viborg", "Thisted", "I alt")] == [2, 0, 2]
+    assert got["I alt"]["forloeb"] == 8 and got["I alt"]["uden_indsats_pct"] == 40.0
+    records = json.loads(cli(*args, "-f", "json").stdout)
+    total = {r["category"]: r["count"] for r in records if r["kommune"] == "I alt"}
+    # in Jan–Mar 2020: b (praktik in Dec. is outside), e (wage hours in Mar.), the rest none
+    assert total["virksomhedsrettet"] == 1 and total["loentimer"] == 1
+    # f's spell ends in Jan. 2020: in the period's målgruppe, not running in Mar.
+    assert {r["population"] for r in records if r["kommune"] == "I alt"} == {9}
