@@ -57,6 +57,27 @@ def _portal_xlsx() -> bytes:
     return out.getvalue()
 
 
+def _counts_xlsx(viborg: float) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(
+        ["Område", "Periode", "Fleksjob, fuldtidspersoner", "Ledighedsydelse, fuldtidspersoner"]
+    )
+    ws.append(["Viborg", "2019M09", viborg, 289])
+    ws.append(["Thisted", "2019M09", 1078, 164])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_three_decimals_among_fractions_stay_exact(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "counts.xlsx"
+    path.write_bytes(_counts_xlsx(2107.25))
+    store = str(tmp_path / "store")
+    assert cli("ingest", str(path), "--store", store).exit_code == 0
+
+
 def test_portal_xlsx_with_groups_merged_over_months(cli: Run, tmp_path: Path) -> None:
     path = tmp_path / "portal.xlsx"
     path.write_bytes(_portal_xlsx())
@@ -109,6 +130,11 @@ BAD: list[tuple[str, bytes, str]] = [
         "Område;Periode;Fleksjob, fuldtidspersoner\nKøbenhavn;2019M09;2.108\n".encode()
         + "Tønder;2019M09;577\n".encode("cp1252"),
         "utf8-then-cp1252.csv, row 3: the file has UTF-8 letters (row 1), but byte 0xF8 here is not UTF-8 (two encodings mixed, e.g. Windows-1252 text saved or appended as UTF-8). Save the whole file again as UTF-8 (or export it again from Jobindsats).",
+    ),
+    (
+        "thousands-read-as-decimal.xlsx",
+        _counts_xlsx(2.108),
+        "thousands-read-as-decimal.xlsx, row 2, column 'Fleksjob, fuldtidspersoner': the number 2,108 has exactly three decimals, but fleksjob_fuldtid is a count and no other number in the file has decimals: a thousands number (2.108) read as a decimal when the file was opened in Excel. Type the count as a whole number (or format the cells as text), or export the table again from Jobindsats.",
     ),
     (
         "empty-area-first.csv",

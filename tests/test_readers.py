@@ -555,12 +555,12 @@ def test_xlsx_numbers_stored_as_text_and_numeric_cells(tmp_path: Path) -> None:
         ["Område", "Periode", "Fleksjob, fuldtidspersoner", "Ledighedsydelse, fuldtidspersoner"],
         ["Gentofte", "2019M09", "401", 48],
         ["Thisted", dt.datetime(2019, 9, 1), 1.206, "1.078"],
-        ["Faxe", 43708, 659, 143],
+        ["Faxe", 43708, 659, 143.5],
     ]
     path = write_xlsx(tmp_path, rows, merge_title=True)
     assert values(read_aggregate(path)) == {
         ("Faxe", "2019M08", "fleksjob_fuldtid"): 659.0,
-        ("Faxe", "2019M08", "ledighedsydelse_fuldtid"): 143.0,
+        ("Faxe", "2019M08", "ledighedsydelse_fuldtid"): 143.5,
         ("Gentofte", "2019M09", "fleksjob_fuldtid"): 401.0,
         ("Gentofte", "2019M09", "ledighedsydelse_fuldtid"): 48.0,
         ("Thisted", "2019M09", "fleksjob_fuldtid"): 1.206,

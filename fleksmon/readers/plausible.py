@@ -27,6 +27,9 @@ MONTHS_AHEAD = 12
 _CHANGE_WORDS = frozenset({"aendring", "udvikling", "forskel", "difference", "change"})
 _ENGLISH_THOUSANDS = r"^[+-]?[1-9]\d{0,2}(,\d{3})+$"
 _COMMA_NUMBER = r"^[+-]?[\d.]*\d,\d+\s*(%|pct\.?)?$"
+_THREE_DECIMALS_CELL = r"^[+-]?[1-9]\d{0,2},\d{3}0$"
+"""A number cell (Excel, JSON) with exactly three decimals (see ``tabular.exact_text``)."""
+_FEW_DECIMALS = r",(\d?[1-9]|[1-9]\d)$"
 _NUMBER_FIX = (
     "Write thousands with a dot (1.227) and decimals with a comma (83,5), as Jobindsats does"
 )
@@ -49,6 +52,8 @@ def check_values(frame: pl.DataFrame, name: str) -> None:
     raw = _clean(pl.col("raw"))
     english = raw.str.contains(_ENGLISH_THOUSANDS)
     danish = frame.select((raw.str.contains(_COMMA_NUMBER) & ~english).any()).item()
+    three = raw.str.contains(_THREE_DECIMALS_CELL)
+    fractions = frame.select(raw.str.contains(_FEW_DECIMALS).any()).item()
     value = pl.col("value")
     measures = frame.get_column("measure").unique().to_list()
     shares = [m for m in measures if m and is_share_measure(m)]
@@ -66,6 +71,8 @@ def check_values(frame: pl.DataFrame, name: str) -> None:
         .then(pl.lit("huge"))
         .when(english & pl.lit(not danish))
         .then(pl.lit("ambiguous"))
+        .when(three & pl.lit(not fractions))
+        .then(pl.lit("thousands-read"))
     )
     bad = frame.with_columns(_problem=problem).filter(pl.col("_problem").is_not_null())
     if bad.height == 0:
@@ -85,6 +92,16 @@ def check_values(frame: pl.DataFrame, name: str) -> None:
         raise FleksmonError(
             f"{where} is negative, but {measure} is a count",
             "Check the column (a change measure, 'Ændring', is not a count)",
+        )
+    if kind == "thousands-read":
+        number = str(row["raw"])[:-1]
+        raise FleksmonError(
+            f"{name}, row {row['line']}, column {row['column']!r}: the number {number} has "
+            f"exactly three decimals, but {measure} is a count and no other number in the file "
+            f"has decimals: a thousands number ({number.replace(',', '.')}) read as a decimal "
+            "when the file was opened in Excel",
+            "Type the count as a whole number (or format the cells as text), or export the "
+            "table again from Jobindsats",
         )
     if kind == "huge":
         raise FleksmonError(
