@@ -137,6 +137,11 @@ BAD: list[tuple[str, bytes, str]] = [
         "thousands-read-as-decimal.xlsx, row 2, column 'Fleksjob, fuldtidspersoner': the number 2,108 has exactly three decimals, but fleksjob_fuldtid is a count and no other number in the file has decimals: a thousands number (2.108) read as a decimal when the file was opened in Excel. Type the count as a whole number (or format the cells as text), or export the table again from Jobindsats.",
     ),
     (
+        "decimal-point-and-thousands-dot.csv",
+        "Område;Periode;Fleksjob, fuldtidspersoner\nThisted;2019M09;1.078\nViborg;2019M09;2.10\n".encode(),
+        "decimal-point-and-thousands-dot.csv, row 3, column 'Fleksjob, fuldtidspersoner': '2.10' has a decimal point, but the file writes thousands with a dot (row 2: '1.078'), so one of them is read wrong. Write thousands with a dot (1.227) and decimals with a comma (83,5), as Jobindsats does.",
+    ),
+    (
         "empty-area-first.csv",
         "Område;Periode;Fleksjob, fuldtidspersoner\n;2019M09;2.108\nViborg;2019M09;2.108\n".encode(),
         "empty-area-first.csv, row 2, column 'Område': no kommune (an empty cell). Fill in the kommune, or remove the row.",

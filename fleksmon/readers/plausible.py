@@ -30,6 +30,9 @@ _COMMA_NUMBER = r"^[+-]?[\d.]*\d,\d+\s*(%|pct\.?)?$"
 _THREE_DECIMALS_CELL = r"^[+-]?[1-9]\d{0,2},\d{3}0$"
 """A number cell (Excel, JSON) with exactly three decimals (see ``tabular.exact_text``)."""
 _FEW_DECIMALS = r",(\d?[1-9]|[1-9]\d)$"
+_DOT_DECIMAL = r"^[+-]?\d+\.(\d{1,2}|\d{4,})\s*(%|pct\.?)?$"
+"""A decimal point (a dot not followed by a group of three digits): English, not Danish."""
+_DOT_THOUSANDS = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
 _NUMBER_FIX = (
     "Write thousands with a dot (1.227) and decimals with a comma (83,5), as Jobindsats does"
 )
@@ -53,13 +56,16 @@ def check_values(frame: pl.DataFrame, name: str) -> None:
     english = raw.str.contains(_ENGLISH_THOUSANDS)
     danish = frame.select((raw.str.contains(_COMMA_NUMBER) & ~english).any()).item()
     three = raw.str.contains(_THREE_DECIMALS_CELL)
+    thousands = frame.filter(raw.str.contains(_DOT_THOUSANDS)).sort("line")
     fractions = frame.select(raw.str.contains(_FEW_DECIMALS).any()).item()
     value = pl.col("value")
     measures = frame.get_column("measure").unique().to_list()
     shares = [m for m in measures if m and is_share_measure(m)]
     changes = [m for m in measures if m and is_derived(m) and _CHANGE_WORDS & _words(m)]
     problem = (
-        pl.when(pl.col("measure").is_in(shares))
+        pl.when(raw.str.contains(_DOT_DECIMAL) & pl.lit(thousands.height > 0))
+        .then(pl.lit("dots"))
+        .when(pl.col("measure").is_in(shares))
         .then(pl.when(value.is_nan() | value.is_infinite()).then(pl.lit("finite")))
         .when(pl.col("pct"))
         .then(pl.lit("share"))
@@ -92,6 +98,13 @@ def check_values(frame: pl.DataFrame, name: str) -> None:
         raise FleksmonError(
             f"{where} is negative, but {measure} is a count",
             "Check the column (a change measure, 'Ændring', is not a count)",
+        )
+    if kind == "dots":
+        other = thousands.row(0, named=True)
+        raise FleksmonError(
+            f"{where} has a decimal point, but the file writes thousands with a dot "
+            f"(row {other['line']}: {shown(other['raw'])}), so one of them is read wrong",
+            _NUMBER_FIX,
         )
     if kind == "thousands-read":
         number = str(row["raw"])[:-1]
