@@ -145,6 +145,7 @@ class Criterion:
     tables show, ``record_only`` counts that only records carry;
     ``columns`` how many periods a report table shows; ``baseline`` the period
     the baseline share is read at (for windowed criteria, its last month);
+    ``count_sums`` counts among ``counts`` that are the sum of others (total, parts);
     ``kommune_targets`` the kommuner with a target of their own (name, percent);
     ``share`` the stored share columns (percent, see :func:`is_share_measure`) a measure
     is read from instead of population and hits: several are added up (shares of one
@@ -169,6 +170,7 @@ class Criterion:
     direction: str = "higher"
     extras: tuple[tuple[str, str], ...] = ()
     record_only: tuple[tuple[str, str], ...] = ()
+    count_sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
     population_label: str = ""
     hits_label: str = ""
     title_label: str = ""
@@ -228,6 +230,13 @@ RF_INDICATORS: tuple[tuple[str, str], ...] = (
 """Indicators at the period's last month, carried on R1/R2 records: spells of at least
 a year, those of them without virksomhedsrettet indsats in the last 12 months, and all
 running spells by duration."""
+
+RF_INDICATOR_SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lange_forloeb", ("forloeb_1_2_aar", "over_2_aar")),
+)
+"""Indicator counts that are the sum of others a record carries (total, parts): spells of
+at least a year are those of 1–2 years and over 2 years (small-cell discretion must not
+let one be worked out from the others)."""
 
 CRITERIA: dict[str, Criterion] = {
     c.id: c
@@ -323,6 +332,7 @@ CRITERIA: dict[str, Criterion] = {
             hits_label="Virksomhedsrettet indsats mv.",
             extras=RF_CATEGORIES,
             record_only=RF_INDICATORS,
+            count_sums=RF_INDICATOR_SUMS,
             gap_note=(
                 "{t}*antal borgere i målgruppen - antal i virksomhedsrettet indsats mv. "
                 "= antal borgere, der mangler for at nå målsætningen"
@@ -350,6 +360,7 @@ CRITERIA: dict[str, Criterion] = {
             hits_label="Beskæftigelse mv.",
             extras=RF_CATEGORIES[:4],
             record_only=RF_INDICATORS,
+            count_sums=RF_INDICATOR_SUMS,
             gap_note=(
                 "{t}*antal borgere i målgruppen - antal i beskæftigelse mv. "
                 "= antal borgere, der mangler for at nå målsætningen"

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from fleksmon import api, areas, texts
-from fleksmon.criteria import RF_CATEGORIES, RF_INDICATORS, Criterion
+from fleksmon.criteria import RF_CATEGORIES, RF_INDICATOR_SUMS, RF_INDICATORS, Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.periods import Period, month_code
 from fleksmon.query import Query, Selection, make_query
@@ -277,7 +277,7 @@ def ressourceforloeb(
     )
 
 
-LONG_SUM = ("lange_forloeb", "forloeb_1_2_aar", "over_2_aar")
+LONG_SUM = (RF_INDICATOR_SUMS[0][0], *RF_INDICATOR_SUMS[0][1])
 """Spells of at least a year are those of 1–2 years and over 2 years: one sum."""
 
 

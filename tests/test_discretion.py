@@ -123,3 +123,41 @@ def test_workbook_shows_hidden_cells_and_states_discretion(
     assert "<5" in cells["Viborg"] and "x" in cells["Læsø"]
     kilder = [v for row in wb["Kilder"].iter_rows(values_only=True) for v in row if v]
     assert any(str(v).startswith("Diskretion: antal under 5 vises som <5") for v in kilder)
+
+
+def test_a_hidden_spell_duration_is_not_given_back_by_the_long_spells() -> None:
+    """R1 records carry spells of at least a year = 1–2 years + over 2 years.
+
+    Hand count with N = 5: over 2 years (3) is below 5 (primary); of the sum's other
+    cells, 1–2 years (40) is smaller than the total (43), so it goes too (secondary);
+    the total, under-1-year and the categories stay.
+    """
+    from fleksmon.criteria import CRITERIA
+    from fleksmon.measures.discretion import suppress
+
+    record = {
+        "kommune": "Viborg",
+        "period": "2020M01..2020M03",
+        "population": 200.0,
+        "hits": 80.0,
+        "share_pct": 40.0,
+        "gap_pp": None,
+        "gap_persons": None,
+        "met": True,
+        "selvforsoerget": 10.0,
+        "uddannelse": 10.0,
+        "fleksjob": 20.0,
+        "loentimer": 20.0,
+        "praktik_loentilskud": 20.0,
+        "lange_forloeb": 43.0,
+        "uden_indsats": 12.0,
+        "under_1_aar": 150.0,
+        "forloeb_1_2_aar": 40.0,
+        "over_2_aar": 3.0,
+    }
+    out, hidden = suppress(pl.DataFrame([record]), CRITERIA["R1"], 5)
+    row = out.row(0, named=True)
+    assert hidden[("Viborg", "2020M01..2020M03")] == {"over_2_aar": "<5", "forloeb_1_2_aar": "x"}
+    assert row["over_2_aar"] is None and row["forloeb_1_2_aar"] is None
+    assert row["lange_forloeb"] == 43.0 and row["under_1_aar"] == 150.0
+    assert row["suppressed"] is True

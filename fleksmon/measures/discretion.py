@@ -3,8 +3,9 @@
 Primary suppression hides every count below ``n``. Secondary suppression then
 looks at each sum the output shows — a record's population as the sum of its
 parts (K1: fleksjob + ledighedsydelse), R1/R2's hits as the sum of their
-categories, and Hele landet or a region as the sum of its kommuner when all of
-them are shown — and where exactly one cell of such a sum is hidden, hides the
+categories, the criterion's declared ``count_sums`` (spells of at least a year),
+and Hele landet or a region as the sum of its kommuner when all of them are
+shown — and where exactly one cell of such a sum is hidden, hides the
 next smallest too, so that no total minus the others gives it back; this repeats
 until nothing changes. Shares, gaps and ``met`` built on a hidden count are hidden.
 
@@ -53,7 +54,7 @@ def _row_sums(crit: Criterion) -> list[tuple[str, list[str]]]:
         parts = [column.get(m) for m in measures]
         if len(parts) > 1 and all(p is not None and p != total for p in parts):
             sums.append((total, [p for p in parts if p is not None]))
-    return sums
+    return sums + [(total, list(parts)) for total, parts in crit.count_sums]
 
 
 def _groups(rows: list[dict[str, Any]], crit: Criterion) -> list[tuple[Cell, list[Cell]]]:
