@@ -127,6 +127,9 @@ def members(area: Area) -> list[Area]:
 def try_area(text: str | int) -> Area | None:
     """Resolve a name or code to an area, or ``None`` if it is not one."""
     key = str(text).strip()
+    whole = re.fullmatch(r"(\d+)[,.]0+", key)
+    if whole:  # a code in a number cell (Excel, JSON): 791,0
+        key = whole.group(1)
     if key.isdigit():
         return _index().get(key.lstrip("0").zfill(3)) or _index().get(key.zfill(4))
     return _index().get(fold(key))

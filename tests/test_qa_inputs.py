@@ -88,6 +88,30 @@ def test_portal_xlsx_with_groups_merged_over_months(cli: Run, tmp_path: Path) ->
     assert missing == {"Viborg": 49, "Thisted": 40}
 
 
+def test_xlsx_codes_and_periods_in_number_cells(cli: Run, tmp_path: Path) -> None:
+    """DST codes and yyyymm periods typed as numbers in Excel (791, 201909)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(
+        [
+            "Kommunekode",
+            "Periode",
+            "Fleksjob, fuldtidspersoner",
+            "Ledighedsydelse, fuldtidspersoner",
+        ]
+    )
+    ws.append([791, 201909, 2108, 289])
+    ws.append([787, 201909, 1078, 164])
+    path = tmp_path / "codes.xlsx"
+    wb.save(path)
+    store = str(tmp_path / "store")
+    assert cli("ingest", str(path), "--store", store).exit_code == 0
+    result = cli("gap", "-c", "1", "-k", "Viborg", "-k", "Thisted", "-s", store, "-f", "json")
+    missing = {r["kommune"]: r["gap_persons"] for r in json.loads(result.stdout)}
+    assert missing == {"Viborg": 49, "Thisted": 40}
+
+
 BAD: list[tuple[str, bytes, str]] = [
     (
         "title-names-both.csv",

@@ -113,6 +113,10 @@ def _areas_agree(frame: pl.DataFrame, name: str, label: str, second: str | None)
             )
 
 
+_WHOLE_NUMBER = re.compile(r"(\d+),0+")
+"""A whole number from a number cell (Excel, JSON): ``201909,0`` is ``201909``."""
+
+
 def period_of(text: str) -> Period:
     """A period from a cell: codes, dates, Danish dates and Excel serial numbers."""
     t = text.strip()
@@ -126,7 +130,8 @@ def period_of(text: str) -> Period:
     if serial:
         m = month_of_date(_EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1))))
         return Period(m, m)
-    return parse_period(t)
+    whole = _WHOLE_NUMBER.fullmatch(t)
+    return parse_period(whole.group(1) if whole else t)
 
 
 def _periods(frame: pl.DataFrame, name: str) -> pl.DataFrame:
