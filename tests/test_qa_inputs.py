@@ -238,3 +238,42 @@ def test_device_is_not_a_file(cli: Run, tmp_path: Path) -> None:
         2,
         "Error: /dev/null: not a regular file (a device, pipe or socket). Save the data to a file and pass that.\n",
     )
+
+
+PERSON_HEAD = "person;kommune;periode;timer\r\n"
+
+
+@pytest.mark.parametrize("kind", [[], ["--kind", "fleksjob-timer"]], ids=["sniffed", "kind"])
+def test_person_file_in_utf16_is_read(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: list[str]
+) -> None:
+    monkeypatch.setenv("FLEKSMON_KEY", "qa-key")
+    path = tmp_path / "timer.csv"
+    path.write_bytes((PERSON_HEAD + "syn001;Viborg;2019M09;10\r\n").encode("utf-16"))
+    result = cli("ingest", str(path), *kind, "--store", str(tmp_path / "store"))
+    assert result.exit_code == 0, result.stderr
+    assert "1 rows, 1 persons" in result.stderr + result.stdout
+
+
+MIXED_SNIFFED = "Error: timer.csv, row 3: the file has UTF-8 letters (row 2), but byte 0xF8 here is not UTF-8 (two encodings mixed, e.g. Windows-1252 text saved or appended as UTF-8). Save the whole file again as UTF-8 (or export it again from Jobindsats).\n"
+MIXED_STREAMED = "Error: timer.csv: the file is partly UTF-8 (a byte-order mark or UTF-8 letters) and partly not (two encodings mixed, e.g. Windows-1252 text saved or appended as UTF-8). Save the whole file again as UTF-8.\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "line"),
+    [([], MIXED_SNIFFED), (["--kind", "fleksjob-timer"], MIXED_STREAMED)],
+    ids=["sniffed", "kind"],
+)
+def test_person_file_with_two_encodings_is_refused(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: list[str], line: str
+) -> None:
+    monkeypatch.setenv("FLEKSMON_KEY", "qa-key")
+    path = tmp_path / "timer.csv"
+    path.write_bytes(
+        (PERSON_HEAD + "syn001;København;2019M09;10\r\n").encode()
+        + "syn002;Tønder;2019M09;10\r\n".encode("cp1252")
+    )
+    store = tmp_path / "store"
+    result = cli("ingest", str(path), *kind, "--store", str(store))
+    assert (result.exit_code, result.stderr) == (2, line)
+    assert not store.exists() or not any(p.suffix == ".parquet" for p in store.rglob("*"))

@@ -108,18 +108,10 @@ def _first_row(frame: pl.DataFrame, mask: pl.Series | pl.Expr) -> int:
 # --------------------------------------------------------------------------- reading
 
 
-def _decode(raw: bytes) -> bytes:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:]
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252").encode("utf-8")
-    return raw
-
-
 def _read_csv(path: Path) -> pl.DataFrame:
-    raw = _decode(path.read_bytes())
+    from fleksmon.readers.tabular import decode
+
+    raw = decode(path).encode("utf-8")
     header = raw[: raw.find(b"\n")] if b"\n" in raw else raw
     counts = {sep: header.count(sep.encode()) for sep in (";", "\t", ",")}
     separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"

@@ -36,6 +36,7 @@ from fleksmon.periods import month_code
 from fleksmon.pseudonym import pseudonymize
 from fleksmon.readers import person as reader
 from fleksmon.readers.container import check_file
+from fleksmon.readers.tabular import UTF8_LETTER as _UTF8_LETTER
 from fleksmon.schema import PERSON_KINDS
 
 CHUNK_ROWS = 2_000_000
@@ -63,15 +64,27 @@ def _utf8_copy(path: Path, folder: Path) -> Path:
     """``path`` itself when it is UTF-8 without a BOM, else a UTF-8 copy (BOM dropped,
     cp1252 decoded) in ``folder``, written block by block."""
     with path.open("rb") as fh:
-        bom = fh.read(3) == codecs.BOM_UTF8
+        head = fh.read(3)
+        bom = head == codecs.BOM_UTF8
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:
-            for block in iter(lambda: fh.read(1 << 24), b""):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-            encoding = "utf-8-sig"
+            if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                encoding = "utf-16"
+            else:
+                for block in iter(lambda: fh.read(1 << 24), b""):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+                encoding = "utf-8-sig"
         except UnicodeDecodeError:
+            fh.seek(0)
+            if bom or any(_UTF8_LETTER.search(b) for b in iter(lambda: fh.read(1 << 24), b"")):
+                raise FleksmonError(
+                    f"{path.name}: the file is partly UTF-8 (a byte-order mark or UTF-8 "
+                    "letters) and partly not (two encodings mixed, e.g. Windows-1252 text saved "
+                    "or appended as UTF-8)",
+                    "Save the whole file again as UTF-8",
+                ) from None
             encoding = "cp1252"
     if encoding == "utf-8-sig" and not bom:
         return path

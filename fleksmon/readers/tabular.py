@@ -61,7 +61,7 @@ def decode(path: Path, data: bytes | None = None) -> str:
         ) from None
 
 
-_UTF8_LETTER = re.compile(rb"[\xc3][\x80-\xbf]")
+UTF8_LETTER = re.compile(rb"[\xc3][\x80-\xbf]")
 """A UTF-8 encoded letter such as æ, ø, å or é (two bytes that Windows-1252 reads as 'Ã¸')."""
 
 
@@ -69,7 +69,7 @@ def _refuse_mixed(path: Path, raw: bytes, bad: int) -> None:
     """Refuse text that is partly UTF-8 (a byte-order mark or UTF-8 letters) and partly not:
     read as Windows-1252 its UTF-8 letters would turn into 'Ã¸' without a word."""
     row = raw[:bad].count(b"\n") + 1
-    letter = _UTF8_LETTER.search(raw)
+    letter = UTF8_LETTER.search(raw)
     if raw.startswith(b"\xef\xbb\xbf"):
         found = "starts with a UTF-8 byte-order mark"
     elif letter is not None:
