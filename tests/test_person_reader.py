@@ -284,23 +284,24 @@ EMPTY_ID = "column 'person': the person id is empty. Give every row the person's
         (HOURS + "p1;101;2019M01;7\n  ;101;2019M01;7\n", "row 3, " + EMPTY_ID),
         (SPELLS + ";101;01-01-2019;\n", "row 2, " + EMPTY_ID),
         (
-            HOURS + "p1;101;2019M01;7\np2;101;2019M01;5\np1;101;2019M01;7\np2;101;2019M01;5\n",
-            "rows 4–5 repeat rows 2–3 exactly: " + TWICE,
+            HOURS + "p1;101;2019M01;7\np2;101;2019M01;5\np2;101;2019M02;6\n"
+            "p1;101;2019M01;7\np2;101;2019M01;5\np2;101;2019M02;6\n",
+            "rows 5–7 repeat rows 2–4 exactly: " + TWICE,
         ),
         (
             HOURS + "p0;101;2019M01;1\np1;101;2019M01;7\np2;101;2019M02;5\np3;101;2019M01;5\n"
-            "p1;101;2019M01;7\np2;101;2019M02;5\np4;101;2019M01;2\n",
-            "rows 6–7 repeat rows 3–4 exactly: " + TWICE,
+            "p1;101;2019M01;7\np2;101;2019M02;5\np3;101;2019M01;5\np4;101;2019M01;2\n",
+            "rows 6–8 repeat rows 3–5 exactly: " + TWICE,
         ),
         (
-            "person;kommune;periode\np1;101;2019M01\np2;101;2019M01\np1;101;2019M01\n"
-            "p2;101;2019M01\n",
-            "rows 4–5 repeat rows 2–3 exactly: " + TWICE,
+            "person;kommune;periode\np1;101;2019M01\np2;101;2019M01\np3;101;2019M01\n"
+            "p1;101;2019M01\np2;101;2019M01\np3;101;2019M01\n",
+            "rows 5–7 repeat rows 2–4 exactly: " + TWICE,
         ),
         (
-            SPELLS + "p1;101;01-01-2019;31-03-2019\np2;101;01-02-2019;\n"
-            "p1;101;01-01-2019;31-03-2019\np2;101;01-02-2019;\n",
-            "rows 4–5 repeat rows 2–3 exactly: " + TWICE,
+            SPELLS + "p1;101;01-01-2019;31-03-2019\np2;101;01-02-2019;\np3;101;01-03-2019;\n"
+            "p1;101;01-01-2019;31-03-2019\np2;101;01-02-2019;\np3;101;01-03-2019;\n",
+            "rows 5–7 repeat rows 2–4 exactly: " + TWICE,
         ),
         (
             SPELLS + "p1;101;01-01-2019;31-03-2019\np2;101;01-02-2019;\n"
@@ -347,6 +348,13 @@ def test_a_doubled_extract_is_found_across_person_parts(tmp_path: Path) -> None:
         (
             HOURS + "p1;101;2019M01;7\np1;101;2019M02;7\np1;101;2019M01;7\np1;101;2019M02;7\n",
             [700] * 4,
+        ),
+        # Second employers' rows appended after the panel: two zero-hour rows of two
+        # persons repeat two consecutive rows by chance (too short to be an export twice).
+        (
+            HOURS + "p1;101;2019M01;7\np1;101;2019M02;0\np2;101;2019M01;0\np2;101;2019M02;5\n"
+            "p1;101;2019M02;0\np2;101;2019M01;0\n",
+            [700, 0, 0, 500, 0, 0],
         ),
         # With the employer named, equal hours from two employers are two rows.
         (

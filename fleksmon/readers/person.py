@@ -509,6 +509,10 @@ def repeated_rows(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+MIN_BLOCK = 3
+"""The fewest consecutive rows that make a repeated block (see :func:`repeat_error`)."""
+
+
 def repeat_error(
     source: str, kind: str, repeats: pl.DataFrame, ids: list[str]
 ) -> FleksmonError | None:
@@ -516,11 +520,12 @@ def repeat_error(
 
     Two identical rows are legitimate in an hours panel without employer or line
     ids (two employers paying the same hours in one month: they are summed), and
-    harmless in benefit months (counted once). Refused are: a block of
-    consecutive rows covering two persons or more that repeats an earlier block
-    row by row (the extract, or a part of it, exported twice); with an employer
-    or line id column (``ids``), any row identical to an earlier one; and a
-    spell given twice.
+    harmless in benefit months (counted once). Refused are: a block of at least
+    :data:`MIN_BLOCK` consecutive rows covering two persons or more that repeats an
+    earlier block row by row (the extract, or a part of it, exported twice; two
+    consecutive rows do repeat by chance in a large panel, e.g. second employers'
+    zero-hour rows); with an employer or line id column (``ids``), any row
+    identical to an earlier one; and a spell given twice.
     """
     if repeats.is_empty():
         return None
@@ -537,7 +542,7 @@ def repeat_error(
             twin.max().alias("to"),
             pl.col("person").n_unique().alias("persons"),
         )
-        .filter(pl.col("persons") >= 2)
+        .filter((pl.col("persons") >= 2) & (pl.col("last") - pl.col("first") + 1 >= MIN_BLOCK))
         .sort("first")
     )
     if blocks.height:
