@@ -149,6 +149,32 @@ class Batch:
         return dt.datetime.fromisoformat(self.ingested_at)
 
 
+def _masked_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """A batch summary with CPR numbers in the source file names masked."""
+    out = dict(summary)
+    if "files" in out:
+        out["files"] = [mask_cpr(str(f)) for f in out["files"]]
+    return out
+
+
+def _new_batch(
+    item: Pending, batch_id: str, fixed: dict[str, Any], replaced: int, changed: int
+) -> Batch:
+    """The manifest record of a batch just written (``fixed``: its file, hash, size, rows
+    and parts), committed now, with CPR numbers in its source masked."""
+    return Batch(
+        id=batch_id,
+        kind=item.kind,
+        source=mask_cpr(str(item.source)),
+        sha256=item.sha256,
+        ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+        summary=_masked_summary(item.summary),
+        replaced=replaced,
+        changed=changed,
+        **fixed,
+    )
+
+
 @dataclass
 class Pending:
     """Rows read from one file, ready to commit (``key_fingerprint`` for person-level rows,
@@ -609,23 +635,8 @@ class Store:
             fixed = {"file": rel, "file_sha256": digest, "file_bytes": size, "rows": rows}
             return Batch(**{**replace_of.__dict__, **fixed})
         replaced, changed = self._count_replaced(batches, item.kind, target)
-        summary = dict(item.summary)
-        if "files" in summary:
-            summary["files"] = [mask_cpr(str(f)) for f in summary["files"]]
-        return Batch(
-            id=batch_id,
-            kind=item.kind,
-            source=mask_cpr(str(item.source)),
-            sha256=item.sha256,
-            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
-            rows=rows,
-            summary=summary,
-            replaced=replaced,
-            changed=changed,
-            file=rel,
-            file_sha256=digest,
-            file_bytes=size,
-        )
+        fixed = {"file": rel, "file_sha256": digest, "file_bytes": size, "rows": rows}
+        return _new_batch(item, batch_id, fixed, replaced, changed)
 
     def _write_person_batch(
         self,
@@ -669,20 +680,7 @@ class Store:
             on = parts.replace_keys(item.kind)
             found = old.scan().join(new_keys.lazy(), on=on, how="semi").select(pl.len())
             replaced = int(found.collect().item())
-        summary = dict(item.summary)
-        if "files" in summary:
-            summary["files"] = [mask_cpr(str(f)) for f in summary["files"]]
-        return Batch(
-            id=batch_id,
-            kind=item.kind,
-            source=mask_cpr(str(item.source)),
-            sha256=item.sha256,
-            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
-            summary=summary,
-            replaced=replaced,
-            changed=replaced,
-            **fixed,  # type: ignore[arg-type]
-        )
+        return _new_batch(item, batch_id, fixed, replaced, replaced)
 
     def _count_replaced(self, existing: list[Batch], kind: str, new_file: Path) -> tuple[int, int]:
         """Rows the new batch supersedes, and (aggregates) how many of them change value."""
@@ -859,10 +857,7 @@ def _v1_to_v2(store: Store, manifest: Manifest) -> Manifest:
     for raw in manifest["batches"]:
         b = dict(raw)
         b["source"] = mask_cpr(str(b.get("source", "")))
-        summary = dict(b.get("summary") or {})
-        if "files" in summary:
-            summary["files"] = [mask_cpr(str(f)) for f in summary["files"]]
-        b["summary"] = summary
+        b["summary"] = _masked_summary(b.get("summary") or {})
         path = store.batch_path(str(b.get("file", "")))
         try:
             b["file_sha256"] = file_hash(path)
