@@ -24,7 +24,7 @@ _THOUSANDS_SPACE = r"^[+-]?\d{1,3}( \d{3})+(,\d+)?$"
 def _clean(col: pl.Expr) -> pl.Expr:
     return (
         col.cast(pl.String)
-        .str.replace_all("\u00a0", " ")
+        .str.replace_all("[\u00a0\u2009\u202f]", " ")
         .str.replace_all("\u2212", "-")
         .str.strip_chars()
     )

@@ -277,3 +277,17 @@ def test_person_file_with_two_encodings_is_refused(
     result = cli("ingest", str(path), *kind, "--store", str(store))
     assert (result.exit_code, result.stderr) == (2, line)
     assert not store.exists() or not any(p.suffix == ".parquet" for p in store.rglob("*"))
+
+
+def test_thousands_with_no_break_and_thin_spaces(cli: Run, tmp_path: Path) -> None:
+    """2 108 with a no-break space, 1 078 with a narrow no-break space, 289 after a thin one."""
+    path = tmp_path / "spaces.csv"
+    path.write_text(
+        "Område;Periode;Fleksjob, fuldtidspersoner;Ledighedsydelse, fuldtidspersoner\n"
+        "Viborg;2019M09;2\u00a0108;\u2009289\nThisted;2019M09;1\u202f078;164\n"
+    )
+    store = str(tmp_path / "store")
+    assert cli("ingest", str(path), "--store", store).exit_code == 0
+    result = cli("gap", "-c", "1", "-k", "Viborg", "-k", "Thisted", "-s", store, "-f", "json")
+    missing = {r["kommune"]: r["gap_persons"] for r in json.loads(result.stdout)}
+    assert missing == {"Viborg": 49, "Thisted": 40}

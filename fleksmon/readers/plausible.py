@@ -39,7 +39,7 @@ _NUMBER_FIX = (
 
 
 def _clean(raw: pl.Expr) -> pl.Expr:
-    return raw.fill_null("").str.replace_all("\u00a0", " ").str.strip_chars()
+    return raw.fill_null("").str.replace_all("[\u00a0\u2009\u202f]", " ").str.strip_chars()
 
 
 def _words(measure: str) -> set[str]:
