@@ -134,12 +134,12 @@ def fetch_v3(cli: Run, out: Path) -> Any:
 
 
 def test_slow_server_times_out(cli: Run, serve: Callable[..., FakeApi], tmp_path: Path) -> None:
-    fake = serve([Reply(delay=3.0)], timeout=0.2)
+    fake = serve([Reply(delay=60.0)], timeout=0.2)
     out = tmp_path / "out"
     out.mkdir()
     began = time.monotonic()
     result = fetch_v3(cli, out / "Y08A02.json")
-    assert time.monotonic() - began < 2.0
+    assert time.monotonic() - began < 30.0  # gave up long before the reply (loose: CI load)
     assert (result.exit_code, result.stdout, result.stderr) == (
         2,
         "",
