@@ -379,6 +379,32 @@ def test_uoplyst_and_rar_rows_are_skipped(tmp_path: Path, fmt: str) -> None:
     assert result.warnings == ["skipped 2 rows for 'Uoplyst område', 'RAR Sjælland'"]
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_christiansoe_is_skipped_not_a_kommune(tmp_path: Path, fmt: str) -> None:
+    rows = [*WIDE, ["Christiansø", "2019M09", "1", "0"]]
+    result = read_aggregate(write(tmp_path, rows, fmt))
+    assert values(result) == WIDE_VALUES
+    assert result.warnings == ["skipped 1 row for 'Christiansø'"]
+
+
+def test_a_second_sheet_with_a_table_is_named(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = write_xlsx(tmp_path, WIDE)
+    wb = openpyxl.load_workbook(path)
+    other = wb.create_sheet("K3")
+    for row in [["kommune", "periode", "k3_population"], ["Viborg", "2019M09", "120"]]:
+        other.append(row)
+    wb.create_sheet("Noter")["A1"] = "Kilde: Jobindsats.dk"
+    wb.save(path)
+    result = read_aggregate(path)
+    assert values(result) == WIDE_VALUES
+    assert result.warnings == [
+        "read the first sheet with a table; sheet 'K3' holds a table too and was not read "
+        "(save each table as its own file to load it)"
+    ]
+
+
 @pytest.mark.parametrize("fmt", ROW_FORMATS)
 def test_unknown_kommune_suggests(tmp_path: Path, fmt: str) -> None:
     rows = [*WIDE, ["Gentofe", "2019M10", "401", "48"]]

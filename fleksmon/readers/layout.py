@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -98,7 +98,8 @@ class Sheet:
     ``lines``, where given, the row number of every body row (rows spanning lines,
     skipped lines); ``ragged`` marks a body whose null cells are cells missing at the
     end of a short row (CSV), not empty cells; ``fill_down`` whether an empty area or
-    period cell is a merged cell to fill from above (never in an API answer).
+    period cell is a merged cell to fill from above (never in an API answer);
+    ``unread`` later sheets of a workbook that hold a table too (not read).
     """
 
     name: str
@@ -109,6 +110,7 @@ class Sheet:
     lines: list[int] | None = None
     ragged: bool = False
     fill_down: bool = True
+    unread: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,12 @@ def _sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> Sheet | None
     return Sheet(path.name, head[: at + 1], body, at + 2)
 
 
+def _has_table(reader: fastexcel.ExcelReader, name: str) -> bool:
+    """True if a sheet has a header row naming an area column (a table fleksmon could read)."""
+    head = reader.load_sheet(name, header_row=None, n_rows=_SCAN_LINES, dtypes="string")
+    return find_header([list(r) for r in head.to_polars().rows()], ROLE_NAMES["area"]) is not None
+
+
 def open_workbook(path: Path) -> fastexcel.ExcelReader:
     """Open an .xlsx file, or refuse it in one line (checked before the native reader)."""
     kind = container(path)
@@ -283,11 +289,13 @@ def open_workbook(path: Path) -> fastexcel.ExcelReader:
 
 
 def read_xlsx(path: Path) -> Sheet:
-    """The first sheet of a workbook with a recognizable table, as a :class:`Sheet`."""
+    """The first sheet of a workbook with a recognizable table, as a :class:`Sheet`; later
+    sheets that hold a table too are named in ``unread``."""
     reader = open_workbook(path)
-    for name in reader.sheet_names:
+    for i, name in enumerate(reader.sheet_names):
         sheet = _sheet(reader, name, path)
         if sheet is not None:
+            sheet.unread = [n for n in reader.sheet_names[i + 1 :] if _has_table(reader, n)]
             return sheet
     sheets = ", ".join(repr(n) for n in reader.sheet_names)
     raise FleksmonError(

@@ -53,7 +53,12 @@ def _rows(n: int) -> str:
 
 def _skip_areas(frame: pl.DataFrame, warnings: list[str]) -> pl.DataFrame:
     area = pl.col("area").fill_null("").str.strip_chars()
-    skip = area.str.to_lowercase().str.starts_with("uoplyst") | area.str.starts_with("RAR ")
+    lower = area.str.to_lowercase()
+    skip = (
+        lower.str.starts_with("uoplyst")
+        | lower.is_in(["christiansø", "christiansoe", "christianso"])
+        | area.str.starts_with("RAR ")
+    )
     skipped = frame.filter(skip)
     if skipped.height:
         names = ", ".join(repr(n) for n in skipped.get_column("area").unique(maintain_order=True))
