@@ -482,14 +482,15 @@ def _open(template: Path | None) -> Any:
     return wb
 
 
-def _save(wb: Any, output: Path) -> None:
+def save(wb: Any, output: Path, hint: str = "pick another path") -> None:
+    """Write a workbook whole or not at all (a temporary file, then a rename)."""
     tmp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.tmp")
     try:
         wb.save(tmp)
         os.replace(tmp, output)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise FleksmonError(f"cannot write {output} ({exc.strerror})", "pick another path") from exc
+        raise FleksmonError(f"cannot write {output} ({exc.strerror})", hint) from exc
 
 
 def write_workbook(data: ReportData, output: Path, template: Path | None = None) -> list[str]:
@@ -514,5 +515,5 @@ def write_workbook(data: ReportData, output: Path, template: Path | None = None)
     for name, fill in (("Data", _data_sheet), ("Kilder", _sources_sheet)):
         fill(_target(wb, name, template is not None), data)
         names.append(name)
-    _save(wb, output)
+    save(wb, output)
     return names

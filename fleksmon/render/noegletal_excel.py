@@ -77,5 +77,5 @@ def write_noegletal(result: Result, series: pl.DataFrame, output: Path) -> list[
     ws = wb.active
     ws.title = SHEET
     noegletal_sheet(ws, result, series)
-    excel._save(wb, output)
+    excel.save(wb, output)
     return [SHEET]

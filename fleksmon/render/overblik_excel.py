@@ -110,5 +110,5 @@ def write_overblik(result: Overblik, output: Path) -> list[str]:
     ws = wb.active
     ws.title = SHEET
     overblik_sheet(ws, result)
-    excel._save(wb, output)
+    excel.save(wb, output)
     return [SHEET]

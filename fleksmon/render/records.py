@@ -19,13 +19,9 @@ Viborg;87,94
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
 
 import polars as pl
-
-from fleksmon.errors import FleksmonError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Text starting with one of these would be read as a formula by Excel or LibreOffice."""
@@ -71,6 +67,8 @@ def write_records_xlsx(records: pl.DataFrame, output: Path) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from fleksmon.render import excel
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Records"
@@ -95,12 +93,4 @@ def write_records_xlsx(records: pl.DataFrame, output: Path) -> None:
                 cell.number_format = fmt
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
-    tmp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FleksmonError(
-            f"cannot write {output} ({exc.strerror})", "pick another -o path"
-        ) from exc
+    excel.save(wb, output, hint="pick another -o path")

@@ -166,8 +166,8 @@ def write_rf(report: RfReport, output: Path) -> list[str]:
     ws.title = SHEET
     rf_sheet(ws, report)
     if not report.has_indicators:
-        excel._save(wb, output)
+        excel.save(wb, output)
         return [SHEET]
     indicator_sheet(wb.create_sheet(INDICATOR_SHEET), report)
-    excel._save(wb, output)
+    excel.save(wb, output)
     return [SHEET, INDICATOR_SHEET]
