@@ -14,8 +14,6 @@ class FleksmonError(Exception):
     """
 
     def __init__(self, message: str, hint: str = "") -> None:
-        from fleksmon.pseudonym import mask_cpr
-
         message, hint = mask_cpr(message), mask_cpr(hint)
         super().__init__(message)
         self.message = message
@@ -30,7 +28,22 @@ class FleksmonError(Exception):
         return " ".join(text.split())
 
 
-_CPR_LIKE = r"(?<!\d)\d{6}\s*-?\s*\d{4}(?!\d)"
+CPR_ANYWHERE = re.compile(r"(?<!\d)(\d{6})\s*-?\s*\d{4}(?!\d)")
+"""A CPR-shaped number anywhere in a text: ``DDMMYY-SSSS``, ten digits, ``DDMMYY SSSS``."""
+
+
+def mask_cpr(text: str) -> str:
+    """``text`` with every CPR-shaped number masked as ``DDMMYY-****``.
+
+    >>> mask_cpr("udtraek 010190-1234.csv, 0101901234, 010190 1234 and 010190 - 1234")
+    'udtraek 010190-****.csv, 010190-****, 010190-**** and 010190-****'
+    """
+    return CPR_ANYWHERE.sub(r"\1-****", text)
+
+
+def has_cpr(text: str) -> bool:
+    """Whether ``text`` holds a CPR-shaped number (see :func:`mask_cpr`)."""
+    return CPR_ANYWHERE.search(text) is not None
 
 
 def shown(cell: object) -> str:
@@ -40,6 +53,6 @@ def shown(cell: object) -> str:
     ("'mange'", 'a value that looks like a CPR number')
     """
     text = "" if cell is None else str(cell).strip()
-    if re.search(_CPR_LIKE, text):
+    if has_cpr(text):
         return "a value that looks like a CPR number"
     return repr(text)

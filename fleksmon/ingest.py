@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from fleksmon.errors import FleksmonError
+from fleksmon.errors import FleksmonError, mask_cpr
 from fleksmon.parts import Staged
 from fleksmon.parts import remove as remove_folder
 from fleksmon.periods import month_code
-from fleksmon.pseudonym import mask_cpr
 from fleksmon.schema import KINDS, PERSON_KINDS
 from fleksmon.store import TABLES, Batch, Pending, Store, file_hash
 

@@ -4,8 +4,8 @@ The key comes from the environment variable ``FLEKSMON_KEY`` or else from a
 key file (created on first use, readable by its owner only) in the user data
 directory. The same identifier and key always give the same pseudonym, so
 persons link across ingests. No CPR number is ever put into an error message:
-errors name the file and row only, and :func:`mask_cpr` masks anything CPR-shaped
-in the text fleksmon shows (a file name, a value from an aggregated file).
+errors name the file and row only, and :func:`fleksmon.errors.mask_cpr` masks
+anything CPR-shaped in the text fleksmon shows (a file name, a value from an aggregated file).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import functools
 import hashlib
 import hmac
 import os
-import re
 import secrets
 from pathlib import Path
 
@@ -33,7 +32,6 @@ _CPR = r"^\d{6}-?\d{4}$"
 _BROKEN_CPR = (
     r"^(\d{6}[- ]\d{3}|\d{6}[- ]\d{5}|\d{5}[- ]\d{4}|\d{7}[- ]\d{4}|\d{9}|\d{11}|\d{6} \d{4})$"
 )
-_CPR_ANYWHERE = re.compile(r"(?<!\d)(\d{6})[- ]?\d{4}(?!\d)")
 """A CPR number inside any text: DDMMYY-SSSS, DDMMYY SSSS or ten digits in a row."""
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -85,20 +83,6 @@ def key_fingerprint(key: bytes) -> str:
     True
     """
     return hashlib.pbkdf2_hmac("sha256", key, FINGERPRINT_PREFIX, 100_000).hex()[:16]
-
-
-def mask_cpr(text: str) -> str:
-    """``text`` with every CPR-shaped number masked as ``DDMMYY-****``.
-
-    >>> mask_cpr("udtraek 010190-1234.csv, 0101901234 and 010190 1234")
-    'udtraek 010190-****.csv, 010190-**** and 010190-****'
-    """
-    return _CPR_ANYWHERE.sub(r"\1-****", text)
-
-
-def has_cpr(text: str) -> bool:
-    """Whether ``text`` holds a CPR-shaped number (see :func:`mask_cpr`)."""
-    return _CPR_ANYWHERE.search(text) is not None
 
 
 def pseudonym(identifier: str, key: bytes) -> int:

@@ -68,9 +68,8 @@ from typing import Any
 import polars as pl
 
 from fleksmon import parts
-from fleksmon.errors import FleksmonError
+from fleksmon.errors import FleksmonError, mask_cpr
 from fleksmon.numbers import format_int
-from fleksmon.pseudonym import mask_cpr
 from fleksmon.schema import AGGREGATE, AGGREGATE_KEY, KINDS, PERSON_KINDS
 
 MANIFEST = "manifest.json"

@@ -110,7 +110,7 @@ def forms(cpr: str) -> list[str]:
     ],
 )
 def test_mask_cpr(text: str, masked: str) -> None:
-    from fleksmon.pseudonym import mask_cpr
+    from fleksmon.errors import mask_cpr
 
     assert mask_cpr(text) == masked
 
@@ -152,11 +152,11 @@ def test_person_reader_never_echoes_a_cell(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, form: str
 ) -> None:
     """With the last line of defence (masking) switched off, no message shows the cell."""
-    from fleksmon import pseudonym
+    from fleksmon import errors
     from fleksmon.errors import FleksmonError
     from fleksmon.readers.person import read_person
 
-    monkeypatch.setattr(pseudonym, "mask_cpr", lambda text: text)
+    monkeypatch.setattr(errors, "mask_cpr", lambda text: text)
     path = tmp_path / "udtraek.csv"
     path.write_text(CELLS[column].format(form) + "\n", "utf-8")
     with pytest.raises(FleksmonError) as err:
@@ -169,11 +169,11 @@ def test_person_reader_never_echoes_a_cell(
 def test_aggregate_reader_names_a_cpr_without_showing_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fleksmon import pseudonym
+    from fleksmon import errors
     from fleksmon.errors import FleksmonError
     from fleksmon.readers import read_aggregate
 
-    monkeypatch.setattr(pseudonym, "mask_cpr", lambda text: text)
+    monkeypatch.setattr(errors, "mask_cpr", lambda text: text)
     head = "kommune;periode;maaling;vaerdi\n"
     lines = []
     for body in (

@@ -48,7 +48,7 @@ class _Group(TyperGroup):
 
 def _storage_fault(exc: Exception) -> FleksmonError | None:
     """A disk or file error that escaped the library, as one line (``None`` for a bug)."""
-    from fleksmon.pseudonym import mask_cpr
+    from fleksmon.errors import mask_cpr
     from fleksmon.store import os_error
 
     found = os_error(exc)
@@ -71,14 +71,14 @@ def _masked_traceback(exc: BaseException) -> str:
     """The standard traceback text (no locals) with CPR-shaped numbers masked."""
     import traceback
 
-    from fleksmon.pseudonym import mask_cpr
+    from fleksmon.errors import mask_cpr
 
     return mask_cpr("".join(traceback.format_exception(exc)))
 
 
 def _mask_chain(exc: BaseException) -> None:
     """Mask CPR-shaped numbers in the messages of an unexpected exception and its causes."""
-    from fleksmon.pseudonym import mask_cpr
+    from fleksmon.errors import mask_cpr
 
     seen: set[int] = set()
     current: BaseException | None = exc

@@ -46,8 +46,8 @@ def ingest(
     """
     from fleksmon.cli import common
     from fleksmon.cli.output import err_console
+    from fleksmon.errors import mask_cpr
     from fleksmon.ingest import ingest as run_ingest
-    from fleksmon.pseudonym import mask_cpr
 
     labels = _labels(targets)
     the_store = common.open_store(store)

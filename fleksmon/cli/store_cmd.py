@@ -56,9 +56,8 @@ def store(
     from fleksmon.cli import common
     from fleksmon.cli.options import Format
     from fleksmon.cli.output import err_console, resolve_format
-    from fleksmon.errors import FleksmonError
+    from fleksmon.errors import FleksmonError, mask_cpr
     from fleksmon.numbers import format_int
-    from fleksmon.pseudonym import mask_cpr
 
     the_store = common.open_store(store)
     if measures:

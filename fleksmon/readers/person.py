@@ -20,10 +20,10 @@ from typing import TypeVar
 import polars as pl
 
 from fleksmon.areas import suggest, try_area
-from fleksmon.errors import FleksmonError
+from fleksmon.errors import FleksmonError, has_cpr
 from fleksmon.numbers import is_missing_expr, number_expr
 from fleksmon.periods import try_parse_period
-from fleksmon.pseudonym import has_cpr, pseudonymize
+from fleksmon.pseudonym import pseudonymize
 from fleksmon.readers.container import check_file
 from fleksmon.schema import FIRST_DATE, LAST_DATE, PERSON_KINDS
 
