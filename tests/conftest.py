@@ -15,7 +15,8 @@ from fleksmon.pseudonym import pseudonymize
 from fleksmon.schema import AGGREGATE, PERSON_KINDS
 from fleksmon.store import Store
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+"""The published reports (copied from the project's shared material; a clone has no ../shared)."""
 
 # Oct-2019 report, Succeskriterie 1, Sep. 2019: F, L, and the published share %, %-point, persons.
 K1_SEP_2019 = {

@@ -68,10 +68,13 @@ def test_ci_runs_the_readme_test_command() -> None:
         return [w for w in shlex.split(command) if w not in ("python", "-m", "--quiet")]
 
     venv, activate, install, *checks = _readme_test_command()
+    script = (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
+    assert 'test ! -e "$copy/../shared"' in script, "CI must run where no ../shared is beside"
+    after_copy = script[script.index('cd "$copy"') + 1 :]
     ci = [
         line
-        for line in (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
-        if line and not line.startswith(("#", "set ", "cd ", "python -m pip install --quiet --up"))
+        for line in after_copy
+        if line and not line.startswith(("#", "python -m pip install --quiet --up"))
     ]
     assert ci[:2] == [venv, activate]
     assert words(ci[2]) == words(install)

@@ -26,12 +26,12 @@ from fleksmon.periods import parse_period
 from fleksmon.readers.overblik import read_overblik
 from fleksmon.render.overblik import cells
 from fleksmon.store import Store
-from tests.conftest import SHARED
+from tests.conftest import SEEDS
 
 Run = Callable[..., Any]
 
 DATA = Path(__file__).resolve().parents[1] / "examples" / "overblik-ballerup-2018k2.csv"
-SEED = SHARED / "seeds" / "star-noegletal-ballerup-aug-2018.txt"
+SEED = SEEDS / "star-noegletal-ballerup-aug-2018.txt"
 Q2_2018 = parse_period("2018K2")
 
 
