@@ -21,7 +21,7 @@ import polars as pl
 
 from fleksmon.areas import suggest, try_area
 from fleksmon.errors import FleksmonError, has_cpr
-from fleksmon.numbers import is_missing_expr, number_expr
+from fleksmon.numbers import THOUSANDS_DOT, DecimalMarks, is_missing_expr, number_expr
 from fleksmon.periods import try_parse_period
 from fleksmon.pseudonym import pseudonymize
 from fleksmon.readers.container import check_file
@@ -378,7 +378,7 @@ def _cent_expr(s: pl.Expr) -> pl.Expr:
     negative = s.str.starts_with("-")
     body = s.str.strip_prefix("-").str.strip_prefix("+").str.replace_all(" ", "")
     canon = (
-        pl.when(body.str.contains(r"^\d{1,3}(\.\d{3})+(,\d+)?$"))
+        pl.when(body.str.contains(THOUSANDS_DOT))
         .then(body.str.replace_all(r"\.", "").str.replace(",", "."))
         .when(body.str.contains(r"^\d+,\d*$"))
         .then(body.str.replace(",", "."))
@@ -723,10 +723,41 @@ def resolve_kind(
     return chosen, frame
 
 
-def parse_columns(frame: pl.DataFrame, chosen: str, source: str) -> pl.DataFrame:
+def decimals_error(source: str, marks: DecimalMarks) -> FleksmonError | None:
+    """The refusal of hours or a grade written ``0.600`` where the file does not write
+    decimals with a point (``None`` when there is nothing to refuse)."""
+    why = marks.refused()
+    if why is None or marks.undecided is None:
+        return None
+    row, column = marks.undecided
+    return _fail(
+        source,
+        row,
+        column,
+        "a dot before three digits is not a thousands separator here (the first group is 0 "
+        f"or longer than three digits), and {why}, so the number is not read as a decimal "
+        "either",
+        "write decimals with a comma (0,600) or the same way in the whole file",
+    )
+
+
+def parse_columns(
+    frame: pl.DataFrame, chosen: str, source: str, marks: DecimalMarks | None = None
+) -> pl.DataFrame:
     """The canonical text columns of ``frame`` (``person`` pseudonymized) parsed into the
     ``PERSON_KINDS[chosen]`` schema, with ``_ROW`` and the row ids (:data:`ROW_IDS`) the
-    file has; refuses any cell that cannot be read."""
+    file has; refuses any cell that cannot be read. A file read in chunks passes one
+    ``marks`` for all of them and refuses with :func:`decimals_error` at the end."""
+    whole = marks is None
+    marks = DecimalMarks() if marks is None else marks
+    decimals = [
+        c
+        for c in ("timer", "loentimer", "beskaeftigelsesgrad")
+        if c in frame.columns and frame.schema[c] == pl.String
+    ]
+    marks.add(frame, decimals, _ROW)
+    if whole and (error := decimals_error(source, marks)) is not None:
+        raise error
     columns: dict[str, pl.Series] = {
         "person": frame.get_column("person"),
         "kommune_kode": _kommune(frame, source),

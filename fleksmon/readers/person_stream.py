@@ -32,6 +32,7 @@ import polars as pl
 
 from fleksmon import parts
 from fleksmon.errors import FleksmonError
+from fleksmon.numbers import DecimalMarks
 from fleksmon.periods import month_code
 from fleksmon.pseudonym import pseudonymize
 from fleksmon.readers import person as reader
@@ -206,12 +207,13 @@ def _stage(
 
     count = parts.part_count(rows, at_least)
     done = 0
+    marks = DecimalMarks()
     for number, chunk in enumerate(frame.collect_batches(chunk_size=CHUNK_ROWS)):
         chunk = chunk.with_columns(pl.col("person").cast(pl.String)).join(
             lookup, left_on="person", right_on="_id", how="left", maintain_order="left"
         )
         chunk = chunk.with_columns(pl.col("_person").alias("person")).drop("_person")
-        parsed = reader.parse_columns(chunk, chosen, source)
+        parsed = reader.parse_columns(chunk, chosen, source, marks)
         split = parsed.with_columns(parts.bucket(count).alias("_part")).partition_by(
             "_part", as_dict=True, include_key=False
         )
@@ -221,6 +223,9 @@ def _stage(
         if progress is not None:
             progress(done, total)
     del lookup
+    undecided = reader.decimals_error(source, marks)
+    if undecided is not None:
+        raise undecided
 
     problems: dict[str, int] = {}
     dupes = 0

@@ -16,7 +16,16 @@ import polars as pl
 
 from fleksmon.criteria import CRITERIA, is_derived, is_share_measure
 from fleksmon.errors import FleksmonError, shown
-from fleksmon.numbers import format_int
+from fleksmon.numbers import (
+    ENGLISH_THOUSANDS,
+    THOUSANDS_DOT,
+    decimal_comma_expr,
+    decimal_point_expr,
+    format_int,
+    not_thousands,
+    number_body,
+    undecided_dot_expr,
+)
 from fleksmon.periods import Period, month_index, month_of_date
 
 COUNT_LIMIT = 10_000_000
@@ -25,14 +34,9 @@ FIRST_MONTH = month_index(2000, 1)
 MONTHS_AHEAD = 12
 
 _CHANGE_WORDS = frozenset({"aendring", "udvikling", "forskel", "difference", "change"})
-_ENGLISH_THOUSANDS = r"^[+-]?[1-9]\d{0,2}(,\d{3})+$"
-_COMMA_NUMBER = r"^[+-]?[\d.]*\d,\d+\s*(%|pct\.?)?$"
 _THREE_DECIMALS_CELL = r"^[+-]?[1-9]\d{0,2},\d{3}0$"
 """A number cell (Excel, JSON) with exactly three decimals (see ``tabular.exact_text``)."""
 _FEW_DECIMALS = r",(\d?[1-9]|[1-9]\d)$"
-_DOT_DECIMAL = r"^[+-]?\d+\.(\d{1,2}|\d{4,})\s*(%|pct\.?)?$"
-"""A decimal point (a dot not followed by a group of three digits): English, not Danish."""
-_DOT_THOUSANDS = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
 _NUMBER_FIX = (
     "Write thousands with a dot (1.227) and decimals with a comma (83,5), as Jobindsats does"
 )
@@ -53,17 +57,22 @@ def check_values(frame: pl.DataFrame, name: str) -> None:
     ``frame`` has ``line``, ``column``, ``measure``, ``raw``, ``value`` and ``pct``.
     """
     raw = _clean(pl.col("raw"))
-    english = raw.str.contains(_ENGLISH_THOUSANDS)
-    danish = frame.select((raw.str.contains(_COMMA_NUMBER) & ~english).any()).item()
+    body = number_body(pl.col("raw"))
+    english = body.str.contains(ENGLISH_THOUSANDS)
+    commas = frame.filter(decimal_comma_expr(pl.col("raw"))).sort("line")
+    danish = commas.height > 0
+    point = frame.select(decimal_point_expr(pl.col("raw")).any()).item()
     three = raw.str.contains(_THREE_DECIMALS_CELL)
-    thousands = frame.filter(raw.str.contains(_DOT_THOUSANDS)).sort("line")
+    thousands = frame.filter(body.str.contains(THOUSANDS_DOT)).sort("line")
     fractions = frame.select(raw.str.contains(_FEW_DECIMALS).any()).item()
     value = pl.col("value")
     measures = frame.get_column("measure").unique().to_list()
     shares = [m for m in measures if m and is_share_measure(m)]
     changes = [m for m in measures if m and is_derived(m) and _CHANGE_WORDS & _words(m)]
     problem = (
-        pl.when(raw.str.contains(_DOT_DECIMAL) & pl.lit(thousands.height > 0))
+        pl.when(undecided_dot_expr(pl.col("raw")) & pl.lit(danish or not point))
+        .then(pl.lit("undecided"))
+        .when(decimal_point_expr(pl.col("raw")) & pl.lit(thousands.height > 0))
         .then(pl.lit("dots"))
         .when(pl.col("measure").is_in(shares))
         .then(pl.when(value.is_nan() | value.is_infinite()).then(pl.lit("finite")))
@@ -98,6 +107,18 @@ def check_values(frame: pl.DataFrame, name: str) -> None:
         raise FleksmonError(
             f"{where} is negative, but {measure} is a count",
             "Check the column (a change measure, 'Ændring', is not a count)",
+        )
+    if kind == "undecided":
+        why = (
+            f"the file writes decimals with a comma (row {commas['line'][0]}: "
+            f"{shown(commas['raw'][0])})"
+            if danish
+            else "no number in the file has a decimal point"
+        )
+        raise FleksmonError(
+            f"{where} is not a thousands number ({not_thousands(str(row['raw']))}), and "
+            f"{why}, so it is not read as a decimal either",
+            _NUMBER_FIX,
         )
     if kind == "dots":
         other = thousands.row(0, named=True)
