@@ -140,8 +140,8 @@ def read_file(
     at least ``part_counts[kind]`` parts; ``rows_progress`` follows its rows.
     Without it, the file is read into memory.
     """
+    from fleksmon.formats.files import check_file
     from fleksmon.readers import sniff_kind
-    from fleksmon.readers.container import check_file
 
     check_file(path)
     if kind is not None and kind not in READ_KINDS:

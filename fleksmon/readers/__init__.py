@@ -13,18 +13,16 @@ from pathlib import Path
 import polars as pl
 
 from fleksmon.errors import FleksmonError
-from fleksmon.readers.container import check_file, container
+from fleksmon.formats import header_cells
+from fleksmon.formats.csv import read_csv
+from fleksmon.formats.files import check_file, container
+from fleksmon.formats.sheet import Sheet
+from fleksmon.formats.text import decode
+from fleksmon.formats.xlsx import read_xlsx
+from fleksmon.readers.columns import ROLE_NAMES, find_table, title_texts
 from fleksmon.readers.jobindsats import read_json
-from fleksmon.readers.layout import (
-    ROLE_NAMES,
-    Measures,
-    Sheet,
-    combine,
-    find_table,
-    title_texts,
-    to_long,
-)
-from fleksmon.readers.tabular import decode, header_names, read_csv, read_xlsx
+from fleksmon.readers.labels import Measures
+from fleksmon.readers.layout import combine, to_long
 from fleksmon.readers.tidy import finish
 from fleksmon.schema import PERSON_KINDS
 
@@ -78,7 +76,7 @@ def _load(path: Path) -> tuple[list[Sheet], str]:
     kind = container(path)
     suffix = path.suffix.lower()
     if kind == "zip" or suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return [read_xlsx(path)], "xlsx"
+        return [read_xlsx(path, ROLE_NAMES["area"])], "xlsx"
     if kind == "parquet" and suffix == ".parquet":
         raise FleksmonError(
             f"{path.name}: .parquet is not an aggregated extract format fleksmon reads",
@@ -87,7 +85,7 @@ def _load(path: Path) -> tuple[list[Sheet], str]:
     json_name = suffix in (".json", ".ndjson", ".jsonl")
     if kind in ("text", "utf-16", "gzip") and (json_name or _starts_like_json(path, kind)):
         return read_json(path)
-    return [read_csv(path)], "csv"
+    return [read_csv(path, ROLE_NAMES["area"])], "csv"
 
 
 def read_aggregate(
@@ -127,8 +125,8 @@ def read_aggregate(
 
 
 def _kind(path: Path, columns: list[str]) -> str:
-    """Aggregate unless a person column is present; then the kind person.py detects."""
-    from fleksmon.readers.person import canonical_columns, check_header, detect_kind
+    """Aggregate unless a person column is present; then the kind its columns make."""
+    from fleksmon.readers.person_columns import canonical_columns, check_header, detect_kind
 
     check_header(path.name, columns)
     canon = canonical_columns(columns)
@@ -147,12 +145,6 @@ def _kind(path: Path, columns: list[str]) -> str:
 def sniff_kind(path: Path) -> str:
     """``"aggregate"`` or a person-level kind, from the column names only (header read only)."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
+    if path.suffix.lower() == ".json":
         return "aggregate"
-    if suffix == ".parquet":
-        from fleksmon.readers.person import read_parquet
-
-        return _kind(path, read_parquet(path, schema_only=True).columns)
-    names = ROLE_NAMES["area"] | PERSON_NAMES
-    return _kind(path, header_names(path, names))
+    return _kind(path, header_cells(path, ROLE_NAMES["area"] | PERSON_NAMES))

@@ -15,7 +15,8 @@ import polars as pl
 
 from fleksmon.criteria import is_share_measure
 from fleksmon.errors import FleksmonError, shown
-from fleksmon.readers.layout import DIMENSION_NAMES, fold_label
+from fleksmon.formats.sheet import fold_label
+from fleksmon.readers.columns import DIMENSION_NAMES
 
 TOTALS = frozenset({"i alt", "ialt", "total", "alle", "all", "alle i alt"})
 _SUFFIXES = (" i alt", " ialt", " total")

@@ -1,127 +1,30 @@
-"""Header rows, column roles and measure names of an aggregated extract.
+"""The layout of an aggregated extract: long, wide or months as columns, to one value a row.
 
-A reader hands over a :class:`Sheet` (the rows down to the header as text, and
-the body as a frame of text cells); :func:`to_long` finds the layout (long,
-wide or months-as-columns), names every value column's measure and returns one
-raw value a row, for :mod:`fleksmon.readers.tidy` to check and parse.
+A reader hands over a :class:`~fleksmon.formats.sheet.Sheet` (the rows down to the
+header as text, and the body as a frame of text cells); :func:`to_long` finds the
+layout, names every value column's measure and returns one raw value a row, for
+:mod:`fleksmon.readers.tidy` to check and parse.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
-from fleksmon.criteria import (
-    MEASURE_IDS,
-    MEASURES,
-    TABLE_MEASURES,
-    canonical,
-    derived_id,
-    is_derived,
-)
 from fleksmon.errors import FleksmonError, shown
-from fleksmon.numbers import bad_number_expr, parse_number
-from fleksmon.periods import try_parse_period
-
-AREA_NAMES = ("kommune", "omraade", "area", "jobcenter", "kommunenavn", "kommunekode")
-ROLE_NAMES: dict[str, frozenset[str]] = {
-    "area": frozenset(AREA_NAMES),
-    "period": frozenset({"periode", "period", "maaned", "maned", "tid", "dato", "date", "month"}),
-    "measure": frozenset({"maaling", "maling", "measure", "variabel", "variable", "indikator"}),
-    "value": frozenset({"vaerdi", "vardi", "value", "antal"}),
-}
-DIMENSION_NAMES = frozenset(
-    {"koen", "kon", "herkomst", "alder", "aldersgruppe", "ydelse", "varighed", "branche"}
-    | {"ydelsesgruppe", "ydelsesgrupper", "a kasse", "akasse", "uddannelse", "indsats"}
-    | {"maalgruppe", "visitationskategori", "match", "matchgruppe", "forloebstype"}
-    | {"gender", "sex", "age", "origin"}
+from fleksmon.formats.sheet import Sheet, fold_label
+from fleksmon.numbers import bad_number_expr
+from fleksmon.readers.columns import (
+    DIMENSION_NAMES,
+    TOTALS,
+    Column,
+    columns_of,
+    header_at,
+    title_texts,
 )
-"""Jobindsats dimension columns: without a total, only a complete set is ever summed."""
-TOTALS = ("i alt", "ialt", "total", "alle", "all")
-OPTIONAL_NAMES = frozenset(
-    {"note", "noter", "kommentar", "kommentarer", "bemaerkning", "bemaerkninger", "fodnote"}
-    | {"anmaerkning", "kilde", "source", "comment", "comments", "notes"}
-)
-"""Columns that may be left out at the end of a short row; never read as data."""
-
-TABLE_GROUPS = {"fleksjob": "Y08A02", "ledighedsydelse": "Y09A02", "ressourceforloeb": "Y11A02"}
-"""Measure-group labels (``Fleksjob: Antal fuldtidspersoner``) and the table they stand for."""
-
-_GROUP_WORDS = frozenset({"", *TABLE_GROUPS})
-_TABLE_RX = re.compile(r"(?i)(?<![a-z0-9])(y\d{2}[a-z]\d{2})(?![a-z0-9])")
-NOT_CALENDAR_RX = re.compile(r"(?i)qmat|^\d{4}\s*mat\d*$|ytd")
-"""Period codes that are not calendar periods: moving annual totals, year-to-date."""
-_SCAN_ROWS = 60
-
-
-def fold_label(text: str) -> str:
-    """Fold a header or label for matching: lower case, æøå spelled out, punctuation as space."""
-    t = text.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    t = unicodedata.normalize("NFKD", t)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w%≥>=<]+", " ", t).split())
-
-
-def find_table(texts: Sequence[str]) -> str | None:
-    """The first Jobindsats table id (``Y08A02``) in some texts, upper-cased."""
-    for text in texts:
-        found = _TABLE_RX.search(text)
-        if found:
-            return found.group(1).upper()
-    return None
-
-
-def is_period_label(text: str) -> bool:
-    """True for a header naming a period (``2019M09``, ``Sep. 2019``, ``2020QMAT02``)."""
-    return try_parse_period(text) is not None or NOT_CALENDAR_RX.search(text) is not None
-
-
-def find_header(rows: Sequence[Sequence[str | None]], names: frozenset[str]) -> int | None:
-    """Index of the first row with a cell named like one of ``names`` (folded)."""
-    for i, row in enumerate(rows[:_SCAN_ROWS]):
-        if any(cell and fold_label(cell) in names for cell in row):
-            return i
-    return None
-
-
-@dataclass
-class Sheet:
-    """A table as read from a file, before its layout is known.
-
-    ``top`` holds the rows from the top of the file down to and including the
-    header row (as text); ``body`` the rows below it as text columns ``c0..cN``;
-    ``first_line`` is the row number (as the user sees it) of the body's first row;
-    ``lines``, where given, the row number of every body row (rows spanning lines,
-    skipped lines); ``ragged`` marks a body whose null cells are cells missing at the
-    end of a short row (CSV), not empty cells; ``fill_down`` whether an empty area or
-    period cell is a merged cell to fill from above (never in an API answer);
-    ``unread`` later sheets of a workbook that hold a table too (not read).
-    """
-
-    name: str
-    top: list[list[str | None]]
-    body: pl.DataFrame
-    first_line: int
-    table: str | None = None
-    lines: list[int] | None = None
-    ragged: bool = False
-    fill_down: bool = True
-    unread: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One body column: where it is, its header text and its role."""
-
-    name: str
-    label: str
-    role: str  # area | period | measure | value | month | data | skip
-    month: str | None = None
-    group: str | None = None
+from fleksmon.readers.labels import Measures
 
 
 @dataclass
@@ -132,233 +35,6 @@ class Long:
     dims: list[str]
     area_label: str
     area2_label: str | None = None
-
-
-def _text(cell: object) -> str:
-    return "" if cell is None else str(cell).strip()
-
-
-def _ffill(cells: list[str]) -> list[str]:
-    out, last = [], ""
-    for cell in cells:
-        last = cell or last
-        out.append(last)
-    return out
-
-
-def _group_row(top: list[list[str | None]], width: int, area_at: int) -> list[str]:
-    """The row above the header when it labels groups of columns (merged cells filled right)."""
-    if len(top) < 2:
-        return [""] * width
-    row = [_text(c) for c in top[-2]] + [""] * width
-    if row[area_at] or not any(row[area_at + 1 : width]):
-        return [""] * width
-    return _ffill(row[:width])
-
-
-def _fill_groups(header: list[str], lower: list[str]) -> list[str]:
-    """A header cell merged over several sub-columns labels each of them (blank cells to its
-    right that have a sub-label of their own, as a merged group over months)."""
-    out = list(header)
-    for i in range(1, len(out)):
-        if not out[i] and lower[i] and lower[i - 1] and out[i - 1]:
-            out[i] = out[i - 1]
-    return out
-
-
-def _is_text(cell: str) -> bool:
-    try:
-        parse_number(cell)
-    except ValueError:
-        return True
-    return False
-
-
-def _sub_row(body: pl.DataFrame, area_name: str) -> list[str] | None:
-    """The first body row when it is a second header row (text only, no area)."""
-    if body.height == 0:
-        return None
-    first = body.row(0, named=True)
-    cells = [_text(v) for v in first.values()]
-    if _text(first[area_name]) or not any(cells):
-        return None
-    return cells if all(_is_text(c) for c in cells if c) else None
-
-
-def _classify(name: str, cells: list[str]) -> Column:
-    label = ": ".join(cells)
-    folded = [fold_label(c) for c in cells]
-    if folded and folded[-1] in OPTIONAL_NAMES:
-        return Column(name, label, "skip")
-    for role, names in ROLE_NAMES.items():
-        if any(f in names for f in folded):
-            return Column(name, label, role)
-    for i, cell in enumerate(cells):
-        if is_period_label(cell):
-            rest = ": ".join(cells[:i] + cells[i + 1 :])
-            return Column(name, label, "month", month=cell, group=rest or None)
-    return Column(name, label, "data" if cells else "skip")
-
-
-def _pick_area(columns: list[Column]) -> list[Column]:
-    """Keep one area column (a name before a code); the next is ``area2`` (checked to
-    agree), any others are skipped."""
-    areas = [c for c in columns if c.role == "area"]
-    if len(areas) < 2:
-        return columns
-
-    def rank(c: Column) -> int:
-        folded = fold_label(c.label.split(": ")[-1])
-        return AREA_NAMES.index(folded) if folded in AREA_NAMES else len(AREA_NAMES)
-
-    keep = min(areas, key=rank)
-    second = next(c for c in areas if c is not keep)
-
-    def role(c: Column) -> Column:
-        if c.role != "area" or c is keep:
-            return c
-        return Column(c.name, c.label, "area2" if c is second else "skip")
-
-    return [role(c) for c in columns]
-
-
-def _safe(cell: str, index: int) -> str:
-    """A header cell, or ``column N`` where it could be a CPR number (never echoed)."""
-    return cell if shown(cell) == repr(cell.strip()) else f"column {index + 1}"
-
-
-def columns_of(sheet: Sheet) -> tuple[list[Column], Sheet]:
-    """Classify the body columns from the header row(s); drop a second header row from the body."""
-    width = sheet.body.width
-    header = ([_text(c) for c in sheet.top[-1]] + [""] * width)[:width]
-    area_at = next((i for i, h in enumerate(header) if fold_label(h) in ROLE_NAMES["area"]), 0)
-    upper = _group_row(sheet.top, width, area_at)
-    lower = _sub_row(sheet.body, sheet.body.columns[area_at]) or [""] * width
-    if any(lower):
-        header = _fill_groups(header, lower)
-        lines = sheet.lines[1:] if sheet.lines is not None else None
-        sheet = Sheet(
-            sheet.name,
-            sheet.top,
-            sheet.body.slice(1),
-            sheet.first_line + 1,
-            sheet.table,
-            lines,
-            sheet.ragged,
-            sheet.fill_down,
-        )
-    columns = [
-        _classify(name, [_safe(c, i) for c in (upper[i], header[i], lower[i]) if c])
-        for i, name in enumerate(sheet.body.columns)
-    ]
-    return _pick_area(columns), sheet
-
-
-def title_texts(sheet: Sheet) -> list[str]:
-    """The text of the title rows above the header."""
-    return [" ".join(_text(c) for c in row if _text(c)) for row in sheet.top[:-1]]
-
-
-class Measures:
-    """Names measures from column labels, a table id and the user's own labels."""
-
-    def __init__(self, name: str, table: str | None, labels: Mapping[str, str] | None) -> None:
-        self.name = name
-        self.table = table
-        self.direct: dict[str, str] = {}
-        for m in MEASURES:
-            for text in (m.id, m.label, *m.aliases):
-                self.direct[fold_label(text)] = m.id
-        for label, measure in (labels or {}).items():
-            if measure not in MEASURE_IDS and not is_derived(measure):
-                raise FleksmonError(
-                    f"label mapping {label!r} = {measure!r}: unknown measure id",
-                    f"Use one of the known measure ids: {', '.join(MEASURE_IDS)}",
-                )
-            self.direct[fold_label(label)] = canonical(measure)
-        self.user = {fold_label(k) for k in labels or {}}
-        self.kept: dict[str, str] = {}
-        """Derived ids given out, with the column label each came from."""
-
-    def resolve(self, label: str, where: str) -> str | None:
-        """The measure id a label names, ``None`` if unknown; ambiguous labels raise."""
-        folded = fold_label(label)
-        if folded in self.direct:
-            return self.direct[folded]
-        for sep in (":", ",", " - "):
-            group, found, rest = label.partition(sep)
-            table = TABLE_GROUPS.get(fold_label(group)) if found else None
-            if table and fold_label(rest) in TABLE_MEASURES[table]:
-                return TABLE_MEASURES[table][fold_label(rest)]
-        _, sep, last = label.rpartition(": ")
-        if sep and fold_label(last) in self.direct:
-            return self.direct[fold_label(last)]
-        if self.table is not None:
-            return TABLE_MEASURES.get(self.table, {}).get(folded)
-        if any(folded in measures for measures in TABLE_MEASURES.values()):
-            raise FleksmonError(
-                f"{self.name}, {where}: {shown(label)} is ambiguous without the Jobindsats table "
-                "(Y08A02 fleksjob, Y09A02 ledighedsydelse, Y11A02 ressourceforløb)",
-                "Name the table with --table ID (e.g. --table Y08A02) "
-                "or put the table id in the file name",
-            )
-        return None
-
-    def derive(self, label: str) -> str | None:
-        """The stable id of a column of a known table (``y08a02.antal_personer``), or
-        ``None`` without a table. A measure-group label (``Fleksjob: Antal personer``)
-        names its table."""
-        for sep in (":", ",", " - "):
-            group, found, rest = label.partition(sep)
-            table = TABLE_GROUPS.get(fold_label(group)) if found else None
-            if table and rest.strip():
-                return self._keep(derived_id(table, rest), label)
-        if self.table is None or not fold_label(label):
-            return None
-        return self._keep(canonical(derived_id(self.table, label)), label)
-
-    def _keep(self, measure: str, label: str) -> str:
-        self.kept.setdefault(measure, label.strip())
-        return measure
-
-    def from_context(self, texts: Sequence[str], where: str) -> str:
-        """The one measure a table without measure columns holds (from titles or the table)."""
-        words = set(" ".join(fold_label(t) for t in texts).split())
-        benefits = [g for g in TABLE_GROUPS if g in words]
-        if self.table is None and len(benefits) > 1:
-            raise FleksmonError(
-                f"{self.name}, {where}: the title names {' and '.join(benefits)}, so it cannot "
-                "tell which measure the values are",
-                "Download one measure a table (or with the measure names in the header), "
-                "or pass --table ID (e.g. --table Y08A02)",
-            )
-        for text in texts:
-            found = self.resolve(text, where) if fold_label(text) not in _GROUP_WORDS else None
-            if found:
-                return found
-        candidates = {k: v for k, v in self.direct.items() if len(k) >= 12 or k in self.user}
-        candidates.update(TABLE_MEASURES.get(self.table or "", {}))
-        folded = " " + " ".join(fold_label(t) for t in texts) + " "
-        hits = [k for k in candidates if f" {k} " in folded]
-        if hits:
-            return candidates[max(hits, key=len)]
-        in_table = set(TABLE_MEASURES.get(self.table or "", {}).values())
-        if len(in_table) == 1:
-            return in_table.pop()
-        raise FleksmonError(
-            f"{self.name}, {where}: cannot tell which measure the values are",
-            "Add a title row naming the measure (e.g. 'Fleksjob, fuldtidspersoner'), "
-            "pass --table ID (e.g. --table Y08A02), or map the label in the config",
-        )
-
-    def unknown(self, labels: Sequence[str], where: str) -> FleksmonError:
-        """The error for measure labels that name no known measure."""
-        quoted = ", ".join(shown(lbl) for lbl in labels[:5])
-        return FleksmonError(
-            f"{self.name}, {where}: unknown measure {quoted}",
-            f"Known measure ids: {', '.join(MEASURE_IDS)}; name the column by one of them, "
-            "add the label to [labels] in the config, or pass --table ID",
-        )
 
 
 def _nonempty(name: str) -> pl.Expr:
@@ -396,11 +72,6 @@ def _is_dimension(body: pl.DataFrame, column: Column) -> bool:
     if fold_label(column.label) in DIMENSION_NAMES:
         return True
     return bool(body.select(bad_number_expr(pl.col(column.name)).any()).item())
-
-
-def header_at(sheet: Sheet) -> str:
-    """Where the header is, for messages: ``row 3`` (or ``header`` in JSON)."""
-    return f"row {sheet.first_line - 1}" if sheet.first_line > 1 else "header"
 
 
 def _missing_column(sheet: Sheet, columns: list[Column], wanted: str) -> FleksmonError:

@@ -21,8 +21,10 @@ import polars as pl
 
 from fleksmon import statuses
 from fleksmon.errors import FleksmonError, shown
+from fleksmon.formats.sheet import fold_label
 from fleksmon.readers import ReadResult, _load
-from fleksmon.readers.layout import Long, Measures, combine, fold_label, to_long
+from fleksmon.readers.labels import Measures
+from fleksmon.readers.layout import Long, combine, to_long
 from fleksmon.readers.tidy import finish
 
 TABLE = "Jobcenteroverblik"
@@ -101,13 +103,13 @@ def _categories(long: Long, name: str, warnings: list[str]) -> Long:
 
 def looks_like_overblik(path: Path) -> bool:
     """True when a CSV or .xlsx file's header has a benefit-group column (Ydelsesgrupper)."""
-    from fleksmon.readers.layout import ROLE_NAMES
-    from fleksmon.readers.tabular import header_names
+    from fleksmon.formats import header_cells
+    from fleksmon.readers.columns import ROLE_NAMES
 
     if Path(path).suffix.lower() in (".json", ".ndjson", ".jsonl"):
         return False
     try:
-        header = header_names(Path(path), ROLE_NAMES["area"])
+        header = header_cells(Path(path), ROLE_NAMES["area"])
     except (FleksmonError, OSError, ValueError):
         return False
     return any(fold_label(name) in STATUS_COLUMNS for name in header)

@@ -21,8 +21,6 @@ the scan); no cell is ever put into a message.
 
 from __future__ import annotations
 
-import codecs
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,18 +30,20 @@ import polars as pl
 
 from fleksmon import parts
 from fleksmon.errors import FleksmonError
+from fleksmon.formats.csv import unreadable
+from fleksmon.formats.files import check_file
 from fleksmon.numbers import DecimalMarks
 from fleksmon.periods import month_code
 from fleksmon.pseudonym import pseudonymize
-from fleksmon.readers import person as reader
-from fleksmon.readers.container import check_file
-from fleksmon.readers.tabular import UTF8_LETTER as _UTF8_LETTER
+from fleksmon.readers import person_cells as cells
+from fleksmon.readers import person_checks as checks
+from fleksmon.readers import person_columns as columns
 from fleksmon.schema import PERSON_KINDS
 
 CHUNK_ROWS = 2_000_000
 """Rows parsed at a time."""
 
-_ROW = reader._ROW
+_ROW = columns.ROW
 RowsProgress = Callable[[int, int | None], None]
 """Called with the rows read so far and the file's rows (``None`` while unknown)."""
 
@@ -56,81 +56,6 @@ class StagedExtract:
     kind: str
     warnings: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------- scanning
-
-
-def _utf8_copy(path: Path, folder: Path) -> Path:
-    """``path`` itself when it is UTF-8 without a BOM, else a UTF-8 copy (BOM dropped,
-    cp1252 decoded) in ``folder``, written block by block."""
-    with path.open("rb") as fh:
-        head = fh.read(3)
-        bom = head == codecs.BOM_UTF8
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-                encoding = "utf-16"
-            else:
-                for block in iter(lambda: fh.read(1 << 24), b""):
-                    decoder.decode(block)
-                decoder.decode(b"", final=True)
-                encoding = "utf-8-sig"
-        except UnicodeDecodeError:
-            fh.seek(0)
-            if bom or any(_UTF8_LETTER.search(b) for b in iter(lambda: fh.read(1 << 24), b"")):
-                raise FleksmonError(
-                    f"{path.name}: the file is partly UTF-8 (a byte-order mark or UTF-8 "
-                    "letters) and partly not (two encodings mixed, e.g. Windows-1252 text saved "
-                    "or appended as UTF-8)",
-                    "Save the whole file again as UTF-8",
-                ) from None
-            encoding = "cp1252"
-    if encoding == "utf-8-sig" and not bom:
-        return path
-    target = folder / f".source-{uuid.uuid4().hex}.csv"
-    with (
-        path.open("r", encoding=encoding, newline="") as src,
-        target.open("w", encoding="utf-8", newline="") as out,
-    ):
-        for text in iter(lambda: src.read(1 << 22), ""):
-            out.write(text)
-    return target
-
-
-def _scan(path: Path, folder: Path) -> tuple[pl.LazyFrame, int | None]:
-    """The file as a lazy frame of its columns plus ``_ROW`` (the file's row number), and
-    its row count when known without reading it. A re-encoded CSV copy goes to ``folder``."""
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        text = _utf8_copy(path, folder)
-        with text.open("rb") as fh:
-            header = fh.readline()
-        counts = {sep: header.count(sep.encode()) for sep in (";", "\t", ",")}
-        separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
-        frame = pl.scan_csv(
-            text,
-            separator=separator,
-            infer_schema=False,
-            row_index_name=_ROW,
-            row_index_offset=2,
-        )
-        return frame.with_columns(pl.col(_ROW).cast(pl.Int64)), None
-    if suffix == ".parquet":
-        reader.read_parquet(path, schema_only=True)
-        frame = pl.scan_parquet(path).with_row_index(_ROW, offset=1)
-        rows = int(frame.select(pl.len()).collect().item())
-        return frame.with_columns(pl.col(_ROW).cast(pl.Int64)), rows
-    raw = reader._read_raw(path)
-    return raw.lazy(), raw.height
-
-
-def _csv_guard(path: Path) -> FleksmonError:
-    return FleksmonError(
-        f"{path.name}: cannot read the CSV file (ragged rows or broken quoting)",
-        "save it as CSV with one header row and ';' or ',' between columns",
-    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -163,7 +88,7 @@ def stage_person(
         return _stage(path, source, kind, key, folder, at_least, progress)
     except pl.exceptions.ComputeError:
         if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-            raise _csv_guard(path) from None
+            raise unreadable(path) from None
         raise
 
 
@@ -178,14 +103,14 @@ def _stage(
 ) -> StagedExtract:
     spill = folder / ".spill"
     spill.mkdir(exist_ok=True)
-    raw, total = _scan(path, spill)
+    raw, total = columns.read_raw(path, spill)
     found = [c for c in raw.collect_schema().names() if c != _ROW]
-    reader.check_header(source, found)
-    renames = reader.canonical_renames(found, source)
+    columns.check_header(source, found)
+    renames = columns.canonical_renames(found, source)
     frame = raw.select([_ROW, *renames]).rename(renames)
     data_cols = list(renames.values())
-    known = reader._known_columns(data_cols, len(found))
-    chosen, frame = reader.resolve_kind(source, frame, data_cols, kind, known)
+    known = columns.known_columns(data_cols, len(found))
+    chosen, frame = columns.resolve_kind(source, frame, data_cols, kind, known)
     named = [c for c in frame.collect_schema().names() if c != _ROW]
     frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in named))
 
@@ -200,7 +125,7 @@ def _stage(
         total = rows
     empty = total - rows
     warnings = [f"{empty} empty rows skipped"] if empty > 0 else []
-    reader.check_person_ids(ids, source)
+    checks.check_person_ids(ids, source)
     hashed = pseudonymize(ids.select("person", _ROW), key, source=source, row_column=_ROW)
     lookup = pl.DataFrame({"_id": ids.get_column("person"), "_person": hashed.get_column("person")})
     del ids, hashed
@@ -213,7 +138,7 @@ def _stage(
             lookup, left_on="person", right_on="_id", how="left", maintain_order="left"
         )
         chunk = chunk.with_columns(pl.col("_person").alias("person")).drop("_person")
-        parsed = reader.parse_columns(chunk, chosen, source, marks)
+        parsed = cells.parse_columns(chunk, chosen, source, marks)
         split = parsed.with_columns(parts.bucket(count).alias("_part")).partition_by(
             "_part", as_dict=True, include_key=False
         )
@@ -223,14 +148,14 @@ def _stage(
         if progress is not None:
             progress(done, total)
     del lookup
-    undecided = reader.decimals_error(source, marks)
+    undecided = cells.decimals_error(source, marks)
     if undecided is not None:
         raise undecided
 
     problems: dict[str, int] = {}
     dupes = 0
     repeats: list[pl.DataFrame] = []
-    row_ids = [c for c in reader.ROW_IDS if c in named]
+    row_ids = [c for c in columns.ROW_IDS if c in named]
     schema = list(PERSON_KINDS[chosen])
 
     def sorted_parts() -> Iterator[tuple[int, pl.DataFrame]]:
@@ -242,8 +167,8 @@ def _stage(
             part = pl.read_parquet(files).sort([*parts.SORT_KEYS[chosen], _ROW])
             for file in files:
                 file.unlink()
-            repeats.append(reader.repeated_rows(part))
-            found, more = reader.history_problems(part, chosen)
+            repeats.append(checks.repeated_rows(part))
+            found, more = checks.history_problems(part, chosen)
             for name, row in found.items():
                 problems[name] = min(row, problems.get(name, row))
             dupes += more
@@ -253,14 +178,14 @@ def _stage(
 
     staged = parts.write_parts(sorted_parts(), chosen, folder, count)
     parts.remove(spill)
-    found_repeats = pl.concat(repeats) if repeats else pl.DataFrame(schema=reader.REPEATS_SCHEMA)
-    repeated = reader.repeat_error(source, chosen, found_repeats, row_ids)
+    found_repeats = pl.concat(repeats) if repeats else pl.DataFrame(schema=checks.REPEATS_SCHEMA)
+    repeated = checks.repeat_error(source, chosen, found_repeats, row_ids)
     if repeated is not None:
         raise repeated
-    error = reader.history_error(source, chosen, problems)
+    error = checks.history_error(source, chosen, problems)
     if error is not None:
         raise error
-    warnings += reader.duplicates_warning(dupes)
+    warnings += checks.duplicates_warning(dupes)
     return StagedExtract(staged, chosen, warnings, summarize(staged))
 
 

@@ -35,7 +35,7 @@ MONTHS_AHEAD = 12
 
 _CHANGE_WORDS = frozenset({"aendring", "udvikling", "forskel", "difference", "change"})
 _THREE_DECIMALS_CELL = r"^[+-]?[1-9]\d{0,2},\d{3}0$"
-"""A number cell (Excel, JSON) with exactly three decimals (see ``tabular.exact_text``)."""
+"""A number cell (Excel, JSON) with exactly three decimals (see ``formats.sheet.exact_text``)."""
 _FEW_DECIMALS = r",(\d?[1-9]|[1-9]\d)$"
 _NUMBER_FIX = (
     "Write thousands with a dot (1.227) and decimals with a comma (83,5), as Jobindsats does"

@@ -16,8 +16,9 @@ from fleksmon.areas import resolve
 from fleksmon.errors import FleksmonError, shown
 from fleksmon.numbers import bad_number_expr, number_expr
 from fleksmon.periods import Period, month_code, month_of_date, parse_period
+from fleksmon.readers.columns import NOT_CALENDAR_RX
 from fleksmon.readers.dimensions import classify, reduce_dimension
-from fleksmon.readers.layout import NOT_CALENDAR_RX, Long
+from fleksmon.readers.layout import Long
 from fleksmon.readers.plausible import check_hits, check_period, check_values
 from fleksmon.schema import AGGREGATE, AGGREGATE_KEY
 

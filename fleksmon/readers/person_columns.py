@@ -1,0 +1,182 @@
+"""The columns of a person-level extract: accepted names, the kind they make, the reading.
+
+A person-level file is read through the parser of its format
+(:mod:`fleksmon.formats`) as text columns named by its header row, plus
+:data:`ROW` (each row's number in the file); its headers are matched to the
+canonical columns here, and the kind of extract told from them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import TypeVar
+
+import polars as pl
+
+from fleksmon.errors import FleksmonError, has_cpr
+from fleksmon.formats import csv, parquet, xlsx
+from fleksmon.formats.files import container, refuse_container
+
+ROW = "_row"
+"""The column holding each row's number in the file (as the user sees it)."""
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "person": ("person", "cpr", "cprnr", "cpr_nr", "cpr_nummer", "id", "borger", "person_id",
+               "personid", "pnr", "personnummer"),
+    "kommune": ("kommune", "kommune_kode", "kommunekode", "kommunenr", "kommunenavn", "kom",
+                "jobcenter", "omraade"),
+    "start": ("start", "startdato", "start_dato", "fra", "fra_dato", "begin"),
+    "slut": ("slut", "slutdato", "slut_dato", "end", "end_date", "til", "til_dato"),
+    "periode": ("periode", "maaned", "month", "period", "md"),
+    "timer": ("timer", "hours", "timer_i_alt", "antal_timer"),
+    "timer_cent": ("timer_cent",),
+    "loentimer": ("loentimer", "loen_timer"),
+    "loentimer_cent": ("loentimer_cent",),
+    "praktik_loentilskud": ("praktik_loentilskud", "praktik", "loentilskud"),
+    "fleksjob": ("fleksjob",),
+    "su": ("su", "uddannelse"),
+    "beskaeftigelsesgrad": ("beskaeftigelsesgrad", "grad"),
+    "employer": ("arbejdsgiver", "arbejdsgiver_id", "arbejdsgiver_cvr", "cvr", "cvr_nr", "cvrnr",
+                 "cvr_nummer", "se_nr", "senr", "se_nummer", "employer", "employer_id",
+                 "virksomhed", "virksomhed_cvr", "p_enhed"),
+    "line_id": ("linje", "linje_id", "linjenr", "line", "line_id", "loebenr", "loebenummer",
+                "record_id", "post_id"),
+}  # fmt: skip
+"""Canonical column → accepted header names (folded: lower case, æøå spelled out).
+
+``employer`` and ``line_id`` are not stored: they only tell a repeated row from a
+second employer's row (see :func:`repeat_error`)."""
+ROW_IDS = ("employer", "line_id")
+
+NEEDS: dict[str, tuple[str, ...]] = {
+    "ly-forloeb": ("person", "kommune", "start", "slut"),
+    "ly-maaneder": ("person", "kommune", "periode"),
+    "fleksjob-timer": ("person", "kommune", "periode", "timer"),
+    "ressourceforloeb": ("person", "kommune", "periode", "praktik_loentilskud", "loentimer",
+                         "fleksjob", "su", "beskaeftigelsesgrad"),
+}  # fmt: skip
+"""Columns (canonical names) each kind needs."""
+
+
+def fold_header(name: str) -> str:
+    """A header folded for alias matching: ``"Løntimer "`` → ``"loentimer"``."""
+    t = name.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    t = unicodedata.normalize("NFKD", t)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "_", t).strip("_")
+
+
+_LOOKUP = {alias: canon for canon, names in ALIASES.items() for alias in names}
+
+
+def fail(source: str, row: int | None, column: str, what: str, fix: str) -> FleksmonError:
+    where = f"row {row}, column {column!r}" if row is not None else f"column {column!r}"
+    return FleksmonError(f"{source}: {where}: {what}", fix)
+
+
+def first_row(frame: pl.DataFrame, mask: pl.Series | pl.Expr) -> int:
+    return int(frame.filter(mask).get_column(ROW)[0])
+
+
+HEADER_NAMES = frozenset(
+    name for names in ALIASES.values() for a in names for name in (a, a.replace("_", " "))
+)
+"""The accepted column names as :func:`~fleksmon.formats.sheet.fold_label` folds a header."""
+HEADER_LEAST = 2
+"""Known column names a header row of a person-level file holds at least."""
+
+
+def read_raw(path: Path, folder: Path) -> tuple[pl.LazyFrame, int | None]:
+    """The file as a lazy frame of its columns (text, or Parquet's types) plus :data:`ROW`,
+    and its row count when known without reading it; a re-encoded copy goes to ``folder``."""
+    kind = container(path)
+    if kind == "zip":
+        frame = xlsx.read_frame(path, HEADER_NAMES, HEADER_LEAST, ROW)
+        return frame.lazy(), frame.height
+    if kind == "parquet":
+        return parquet.scan_parquet(path, ROW)
+    if kind in ("text", "utf-16", "gzip"):
+        return csv.scan_csv(path, folder, HEADER_NAMES, HEADER_LEAST, ROW), None
+    raise refuse_container(path, kind)
+
+
+def canonical_renames(columns: list[str], source: str) -> dict[str, str]:
+    """Header → canonical name for the recognized columns (a second column for the same
+    canonical name is refused)."""
+    renames: dict[str, str] = {}
+    for name in columns:
+        if name == ROW:
+            continue
+        canon = _LOOKUP.get(fold_header(name))
+        if canon is None:
+            continue
+        if canon in renames.values():
+            raise fail(
+                source, None, name, f"a second column for {canon!r}", "keep one of the two columns"
+            )
+        renames[name] = canon
+    return renames
+
+
+def canonical_columns(headers: list[str]) -> list[str]:
+    """The canonical names of the headers fleksmon recognizes (others left out)."""
+    found = (_LOOKUP.get(fold_header(h)) for h in headers if h)
+    return [c for c in found if c is not None]
+
+
+def check_header(source: str, headers: list[str]) -> None:
+    """Refuse a header row that holds a CPR number: the file has no header row."""
+    if any(has_cpr(str(h)) for h in headers):
+        raise FleksmonError(
+            f"{source}: the header row holds a person identifier where a column name belongs",
+            "put a header row (person;kommune;periode;timer or start;slut) above the data",
+        )
+
+
+def detect_kind(columns: list[str]) -> str | None:
+    """The person-level kind a set of canonical columns belongs to, or ``None``."""
+    cols = set(columns)
+    if cols & {"praktik_loentilskud", "su", "beskaeftigelsesgrad"}:
+        return "ressourceforloeb"
+    if cols & {"timer", "timer_cent"} or ("loentimer" in cols and "periode" in cols):
+        return "fleksjob-timer"
+    if "start" in cols:
+        return "ly-forloeb"
+    if "periode" in cols:
+        return "ly-maaneder"
+    return None
+
+
+def known_columns(canonical: list[str], total: int) -> str:
+    """The columns recognized, for messages; other headers are counted, never shown."""
+    named = f"recognized: {', '.join(canonical)}" if canonical else "none recognized"
+    others = total - len(canonical)
+    return named + (f"; {others} other column{'s' if others > 1 else ''}" if others else "")
+
+
+def resolve_kind(
+    source: str, frame: FrameT, data_cols: list[str], kind: str | None, known: str
+) -> tuple[str, FrameT]:
+    """The extract's kind (``kind``, else detected from the columns) and the frame with
+    its hours column named; refuses a frame without a column the kind needs."""
+    chosen = kind or detect_kind(data_cols)
+    if chosen is None:
+        raise FleksmonError(
+            f"{source}: cannot tell the kind of extract from its columns ({known})",
+            "name the columns person, kommune and periode/timer or start/slut, or pass --kind",
+        )
+    names = set(data_cols)
+    if chosen == "fleksjob-timer" and not names & {"timer", "timer_cent"} and "loentimer" in names:
+        frame = frame.rename({"loentimer": "timer"})
+        names = (names - {"loentimer"}) | {"timer"}
+    for need in NEEDS[chosen]:
+        alt = f"{need}_cent"
+        if need not in names and alt not in names:
+            raise FleksmonError(
+                f"{source}: no {need!r} column for a {chosen} extract ({known})",
+                f"add the column or rename it; accepted names: {', '.join(ALIASES[need])}",
+            )
+    return chosen, frame
