@@ -387,10 +387,12 @@ class Store:
             raise self._damaged_manifest("no format number or list of batches")
         version = data["format"]
         if version > FORMAT_VERSION:
+            from fleksmon.install import installed
+
             raise FleksmonError(
                 f"the store at {self.root} has format {version}, written by a newer fleksmon "
                 f"(this one reads format {FORMAT_VERSION} and older)",
-                "upgrade fleksmon (pip install -U fleksmon)",
+                f"upgrade fleksmon: {installed().upgrade()}",
             )
         if version < 1:
             raise self._damaged_manifest(f"unknown format {version}")

@@ -73,6 +73,35 @@ def k1_store(store: Store, k1_frame: pl.DataFrame) -> Store:
     return store
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding a copy of examples/ and a store ``store`` with all of them loaded
+    (the K1 counts, the synthetic persons, the Jobcenteroverblik download)."""
+    import shutil
+
+    from fleksmon.cli.app import app
+
+    folder = tmp_path_factory.mktemp("demo")
+    shutil.copytree(ROOT / "examples", folder / "examples")
+    persons = [
+        f"examples/persons/{n}.csv" for n in ("fleksjob-timer", "ly-forloeb", "ressourceforloeb")
+    ]
+    loads = [
+        ["examples/k1-sep-2019.csv", *persons],
+        ["examples/overblik-ballerup-2018k2.csv", "--kind", "overblik"],
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        patch.setenv("FLEKSMON_KEY", "demo-key")
+        for args in loads:
+            result = CliRunner().invoke(app, ["ingest", *args, "--store", "store"])
+            assert result.exit_code == 0, result.stderr
+    return folder
+
+
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
     """Run the CLI with a pinned terminal width and no colour."""

@@ -68,12 +68,38 @@ def test_cli_writes_png_and_svg(cli: Run, k1_store: Store, tmp_path: Path) -> No
     assert not (tmp_path / "K1.png").exists()
 
 
-def test_cli_missing_folder_is_one_line(cli: Run, k1_store: Store, tmp_path: Path) -> None:
-    result = cli("chart", str(tmp_path / "nope"), "-s", str(k1_store.root))
+def test_cli_creates_the_folder(cli: Run, k1_store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "figurer" / "k1"
+    result = cli("chart", str(folder), "-s", str(k1_store.root), "--image", "png")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"Wrote 1 images to {folder}: K1.png\n"
+    assert [p.name for p in folder.iterdir()] == ["K1.png"]
+
+
+def test_cli_file_in_the_way_is_one_line(cli: Run, k1_store: Store, tmp_path: Path) -> None:
+    (tmp_path / "figurer").write_text("x", "utf-8")
+    result = cli("chart", str(tmp_path / "figurer"), "-s", str(k1_store.root))
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"Error: cannot write into {tmp_path / 'nope'}: not an existing folder. "
-        "Create the folder first.\n"
+        f"Error: cannot write into {tmp_path / 'figurer'}: a file of that name is in the way. "
+        "Name a folder (it is created when missing).\n"
+    )
+
+
+def test_missing_matplotlib_names_the_reinstall(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fleksmon.errors import FleksmonError
+    from fleksmon.install import installed
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(FleksmonError) as caught:
+        image.draw(
+            report.workbook_data(["K1"], Query(frame=national_frame())).sections[0], tmp_path
+        )
+    assert caught.value.line() == (
+        "chart images need matplotlib, which is missing from this installation. Install "
+        f"fleksmon again with its dependencies: {installed().reinstall()}."
     )
 
 

@@ -266,6 +266,21 @@ def test_store_listing(cli: Run, k1_store: Store) -> None:
     assert cli("store", "-s", str(k1_store.root), "--check").exit_code == 0
 
 
+def test_store_goes_through_the_shared_renderer(cli: Run, k1_store: Store) -> None:
+    """``store`` writes data like every command: CSV into a pipe, csv-da for a Danish Excel."""
+    root = str(k1_store.root)
+    piped = cli("store", "-s", root).stdout.splitlines()
+    assert piped[0] == "batch,kind,source,ingested_at,rows,replaced,changed,sha256,periods"
+    assert piped[1].split(",")[1:3] + piped[1].split(",")[4:] == [
+        "aggregate", "k1.csv", "18", "0", "0", "k1", ""
+    ]  # fmt: skip
+    danish = cli("store", "-s", root, "-f", "csv-da").stdout
+    assert danish.startswith("\ufeffbatch;kind;source;")
+    measures = cli("store", "-s", root, "--measures", "-f", "csv-da").stdout
+    assert measures.startswith("\ufeffmeasure;")
+    assert "┏" not in danish + measures
+
+
 def test_source_choice_when_both_exist(
     cli: Run, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

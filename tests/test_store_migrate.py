@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from fleksmon import store as store_module
+from fleksmon.install import installed
 from fleksmon.store import FORMAT_VERSION, Manifest, Store
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -163,8 +164,8 @@ def test_newer_format_is_refused(tmp_path: Path, cli: Run) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: the store at {root} has format {FORMAT_VERSION + 1}, written by a newer "
-        f"fleksmon (this one reads format {FORMAT_VERSION} and older). Upgrade fleksmon (pip "
-        "install -U fleksmon).\n"
+        f"fleksmon (this one reads format {FORMAT_VERSION} and older). Upgrade fleksmon: "
+        f"{installed().upgrade()}.\n"
     )
 
 

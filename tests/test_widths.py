@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -70,3 +71,49 @@ def test_one_table_when_it_fits_else_stacked() -> None:
     assert grid.chunks(200) == [[0, 1, 2]]
     assert grid.chunks(13 + 5 + 3 * 2 + 1) == [[0, 1], [0, 2]]
     assert grid.chunks(10) == [[0, 1], [0, 2]]
+
+
+COMMANDS = [
+    ["gap"],
+    ["gap", "--by", "2020M12"],
+    ["compute"],
+    ["noegletal", "-c", "1", "-k", "Ballerup"],
+    ["noegletal", "-c", "3", "-k", "Viborg", "-k", "Thisted", "-k", "Ringkøbing-Skjern"],
+    ["overblik", "-k", "Ballerup", "-p", "2018K2"],
+    ["rf", "-k", "Viborg", "-k", "Thisted", "-p", "2020K1"],
+    ["rf", "--indicators", "-k", "Viborg", "-k", "Thisted", "-p", "2020K1"],
+    ["store"],
+    ["store", "--measures"],
+]
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_every_command_whole_at_each_width(
+    cli: Run, demo: Path, monkeypatch: pytest.MonkeyPatch, width: int, args: list[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = cli(*args, "-s", str(demo / "store"), "-f", "table")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "…" not in out
+    assert all(cell_len(line) <= width for line in out.splitlines())
+    assert "┏" in out
+
+
+def test_a_table_that_fits_is_one_table(
+    cli: Run, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """K2's window headers break after the dash (``Aug.–`` ``Okt. 2019``), so its report
+    table is one table at 120 columns; at 80 it is two, each with the areas."""
+    monkeypatch.setenv("COLUMNS", "120")
+    args = ("compute", "-c", "2", "-s", str(demo / "store"), "-f", "table")
+    assert cli(*args).stdout.count("┏") == 1
+    monkeypatch.setenv("COLUMNS", "80")
+    assert cli(*args).stdout.count("┏") == 2
+
+
+def test_header_breaks_after_slash_and_dash() -> None:
+    grid = Grid("T", ["Område", "Virksomhedspraktik/løntilskud", "Andel\nAug.–Okt. 2019"])
+    grid.add_row(["Viborg", "1.124", "23,9 %"])
+    assert grid.min_widths() == [6, 19, 6]

@@ -10,18 +10,46 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from rich.markup import escape
+from typer.core import TyperCommand, TyperGroup
 
 from fleksmon import __version__
 from fleksmon.errors import FleksmonError
+
+
+def _as_written(command: Any) -> None:
+    """Escape rich markup in a command's help texts, so ``--help`` shows every character
+    they were written with (``[grupper]``), and move the docstring's closing
+    ``Example:`` paragraph below the options, so the help ends with it."""
+    if command.help:
+        text, sep, example = command.help.rstrip().rpartition("\n\n")
+        if sep and example.lstrip().startswith("Example:") and not command.epilog:
+            command.help, command.epilog = text, escape(example.strip())
+        command.help = escape(command.help)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = escape(param.help)
+
+
+class _Command(TyperCommand):
+    """A command whose help shows its texts as written (no rich markup)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _as_written(self)
 
 
 class _Group(TyperGroup):
     """Turns library errors into one line on stderr and exit code 2.
 
     With ``--debug`` the traceback is printed instead, without locals and with
-    anything CPR-shaped masked (chained exceptions included).
+    anything CPR-shaped masked (chained exceptions included). Help texts show as
+    written (no rich markup).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _as_written(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -115,8 +143,8 @@ def main_options(
 ) -> None:
     """How far is a kommune from its flexjob targets, and how many people is that?
 
-    Load Jobindsats extracts or person-level data with [bold]ingest[/bold], then ask
-    [bold]gap[/bold] or [bold]compute[/bold].
+    Load Jobindsats extracts or person-level data with 'ingest', then ask 'gap' or
+    'compute'.
 
     Example: fleksmon gap --criterion 3 --kommune Viborg
     """
@@ -138,17 +166,17 @@ def _register() -> None:
         synth,
     )
 
-    app.command("fetch")(fetch.fetch)
-    app.command("ingest")(ingest.ingest)
-    app.command("compute")(compute.compute)
-    app.command("gap")(gap.gap)
-    app.command("store")(store_cmd.store)
-    app.command("noegletal")(noegletal.noegletal)
-    app.command("overblik")(overblik.overblik)
-    app.command("export")(export.export)
-    app.command("chart")(chart.chart)
-    app.command("rf")(rf.rf)
-    app.command("synth")(synth.synth)
+    app.command("fetch", cls=_Command)(fetch.fetch)
+    app.command("ingest", cls=_Command)(ingest.ingest)
+    app.command("compute", cls=_Command)(compute.compute)
+    app.command("gap", cls=_Command)(gap.gap)
+    app.command("store", cls=_Command)(store_cmd.store)
+    app.command("noegletal", cls=_Command)(noegletal.noegletal)
+    app.command("overblik", cls=_Command)(overblik.overblik)
+    app.command("export", cls=_Command)(export.export)
+    app.command("chart", cls=_Command)(chart.chart)
+    app.command("rf", cls=_Command)(rf.rf)
+    app.command("synth", cls=_Command)(synth.synth)
 
 
 _register()

@@ -38,7 +38,11 @@ ImageFormatOpt = Annotated[
 
 def chart(
     folder: Annotated[
-        Path, typer.Argument(help="The folder to write K1.png, K1.svg, … into.", show_default=False)
+        Path,
+        typer.Argument(
+            help="The folder to write K1.png, K1.svg, … into (created when missing).",
+            show_default=False,
+        ),
     ],
     criterion: CriterionOpt = None,
     kommune: KommuneOpt = None,
@@ -54,8 +58,8 @@ def chart(
 
     The chosen kommuner in colour, Hele landet dashed, the top-10 average dotted
     (only where 10 kommuner have data) and the target as the red line "Mål";
-    Danish title, axis, notes and source line. Needs matplotlib
-    (pip install 'fleksmon[charts]').
+    Danish title, axis, notes and source line. The folder is created when
+    missing.
 
     Example: fleksmon chart figurer --criterion 1 --kommune Viborg --kommune Thisted
     """
@@ -65,10 +69,6 @@ def chart(
     from fleksmon.errors import FleksmonError
     from fleksmon.render import image as images
 
-    if not folder.is_dir():
-        raise FleksmonError(
-            f"cannot write into {folder}: not an existing folder", "create the folder first"
-        )
     query = common.make_query(
         kommune=kommune,
         period=period,
@@ -79,6 +79,13 @@ def chart(
         discretion=discretion,
     )
     data = report.workbook_data(api.criteria_ids(query, criterion), query)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise FleksmonError(
+            f"cannot write into {folder}: a file of that name is in the way",
+            "name a folder (it is created when missing)",
+        ) from exc
     formats = images.FORMATS if image is ImageFormat.both else (image.value,)
     written = []
     for section in data.sections:

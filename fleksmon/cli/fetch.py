@@ -46,7 +46,7 @@ def fetch(
         typer.Option(
             "--output",
             "-o",
-            help="Where to save the response \\[default: TABLE.json].",
+            help="Where to save the response [default: TABLE.json].",
             rich_help_panel=OUTPUT,
         ),
     ] = None,

@@ -21,7 +21,7 @@ def ingest(
             "--kind",
             help="aggregate, overblik (full-time persons by Ydelsesgrupper, kept per group), "
             "ly-forloeb, ly-maaneder, fleksjob-timer or ressourceforloeb "
-            "\\[default: from the columns].",
+            "[default: from the columns].",
             rich_help_panel=DATA,
         ),
     ] = None,

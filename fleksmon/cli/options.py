@@ -31,12 +31,29 @@ class Source(StrEnum):
     person = "person"
 
 
+def several(values: list[str] | None) -> list[str] | None:
+    """Comma-separated values as several: ``-k Viborg,Thisted`` is ``-k Viborg -k Thisted``."""
+    if not values:
+        return values
+    parts = [part.strip() for value in values for part in value.split(",")]
+    if not all(parts):
+        from fleksmon.errors import FleksmonError
+
+        given = " ".join(repr(v) for v in values)
+        raise FleksmonError(
+            f"an empty name in {given}", "give one name each time, or separate names with commas"
+        )
+    return parts
+
+
 CriterionOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--criterion",
         "-c",
-        help="K1, K2, K3, R1 or R2 (or 1, 2, 3); repeat for several; default: all with data.",
+        help="K1, K2, K3, R1 or R2 (or 1, 2, 3); repeat or separate with commas for several "
+        "(-c 1,3); default: all with data.",
+        callback=several,
         rich_help_panel=SELECT,
     ),
 ]
@@ -45,7 +62,9 @@ KommuneOpt = Annotated[
     typer.Option(
         "--kommune",
         "-k",
-        help="Kommune, region or 'Hele landet' (name, alias or DST code); repeat for several.",
+        help="Kommune, region or 'Hele landet' (name, alias or DST code); repeat or separate "
+        "with commas for several (-k Viborg,Thisted).",
+        callback=several,
         rich_help_panel=SELECT,
     ),
 ]
@@ -101,7 +120,7 @@ StoreOpt = Annotated[
         "--store",
         "-s",
         envvar="FLEKSMON_STORE",
-        help="Store folder \\[default: the user's data directory].",
+        help="Store folder [default: the user's data directory].",
         rich_help_panel=DATA,
     ),
 ]

@@ -123,9 +123,17 @@ def emit_frame(
 
 
 def _laid_out(table: Any, console: Console) -> Any:
-    """A :class:`~fleksmon.render.table.Grid` laid out for the console's width."""
-    from fleksmon.render.table import Grid
+    """A :class:`~fleksmon.render.grid.Grid` (or a list of them, with lines of text
+    between) laid out for the console's width."""
+    from rich.console import Group
+    from rich.text import Text
 
+    from fleksmon.render.grid import Grid
+
+    if isinstance(table, list):
+        return Group(*(_laid_out(part, console) for part in table))
+    if isinstance(table, str):
+        return Text(table, style="bold", overflow="fold")
     return table.render(console.width) if isinstance(table, Grid) else table
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from fleksmon.cli.options import FormatOpt, StoreOpt
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from fleksmon.cli.options import Format
+    from fleksmon.render.grid import Grid
     from fleksmon.store import Store
 
 
@@ -47,17 +50,9 @@ def store(
 
     Example: fleksmon store --store demo-store
     """
-    import json
-    import sys
-    from pathlib import Path
-
-    from rich.table import Table
-
     from fleksmon.cli import common
-    from fleksmon.cli.options import Format
-    from fleksmon.cli.output import err_console, resolve_format
+    from fleksmon.cli.output import emit_frame, err_console
     from fleksmon.errors import FleksmonError, mask_cpr
-    from fleksmon.numbers import format_int
 
     the_store = common.open_store(store)
     if measures:
@@ -107,59 +102,81 @@ def store(
         }
         for b in batches
     ]
-    chosen = resolve_format(fmt, None)
-    if chosen is Format.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        return
-    if chosen is Format.csv:
-        import polars as pl
+    emit_frame(_frame(rows), fmt, None, bom=False, table=_batch_grid(the_store, rows))
 
-        sys.stdout.write(pl.DataFrame(rows).write_csv() if rows else "")
-        return
+
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """The listing as records (an empty store: no rows, the same columns)."""
+    import polars as pl
+
+    schema = {
+        "batch": pl.String,
+        "kind": pl.String,
+        "source": pl.String,
+        "ingested_at": pl.String,
+        "rows": pl.Int64,
+        "replaced": pl.Int64,
+        "changed": pl.Int64,
+        "sha256": pl.String,
+        "periods": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _batch_grid(the_store: Store, rows: list[dict[str, Any]]) -> Grid:
+    """The listing as a terminal table: the file first (it names the batch)."""
+    from pathlib import Path
+
+    from fleksmon.numbers import format_int
+    from fleksmon.render.grid import Grid
+
     fingerprint = the_store.key_fingerprint() or "none yet (no person-level data)"
-    table = Table(
-        title=f"Store {the_store.root}",
-        title_justify="left",
+    grid = Grid(
+        f"Store {the_store.root}",
+        ["File", "Loaded", "Kind", "Periods", "Rows", "Replaced", "Changed", "SHA-256"],
         caption=f"Format {the_store.format_version() or '-'}; key fingerprint: {fingerprint}",
-        caption_justify="left",
+        left={1, 2, 3, 7},
+        wrap={3},
     )
-    for col in ("Loaded", "Kind", "File", "Periods", "Rows", "Replaced", "Changed", "SHA-256"):
-        table.add_column(col, justify="right" if col in ("Rows", "Replaced", "Changed") else "left")
     for r in rows:
-        table.add_row(
-            str(r["ingested_at"])[:16].replace("T", " "),
-            str(r["kind"]),
-            Path(str(r["source"])).name,
-            str(r["periods"] or ""),
-            format_int(int(str(r["rows"]))),
-            format_int(int(str(r["replaced"]))),
-            format_int(int(str(r["changed"]))),
-            str(r["sha256"])[:12],
+        grid.add_row(
+            [
+                Path(str(r["source"])).name,
+                str(r["ingested_at"])[:16].replace("T", " "),
+                str(r["kind"]),
+                str(r["periods"] or ""),
+                format_int(int(r["rows"])),
+                format_int(int(r["replaced"])),
+                format_int(int(r["changed"])),
+                str(r["sha256"])[:12],
+            ]
         )
-    from rich.console import Console
-
-    Console(highlight=False).print(table)
+    return grid
 
 
 def _measures(the_store: Store, fmt: Format | None) -> None:
     """``--measures``: the measure ids an own measure in the targets file can use."""
-    from rich.table import Table
-
     from fleksmon.catalog import stored_measures
     from fleksmon.cli.output import emit_frame
+    from fleksmon.render.grid import Grid
 
     frame = stored_measures(the_store)
-    table = Table(title=f"Measures in {the_store.root}", title_justify="left")
-    for col in ("Measure", "Label", "Table", "Kind", "Periods", "Areas"):
-        table.add_column(col, justify="right" if col == "Areas" else "left")
+    table = Grid(
+        f"Measures in {the_store.root}",
+        ["Measure", "Label", "Table", "Kind", "Periods", "Areas"],
+        left={1, 2, 3, 4},
+        wrap={1, 2},
+    )
     for row in frame.iter_rows(named=True):
         alias = f" (= {row['alias']})" if row["alias"] else ""
         table.add_row(
-            f"{row['measure']}{alias}",
-            row["label"],
-            row["table"] or "",
-            row["kind"],
-            row["periods"],
-            str(row["areas"]),
+            [
+                f"{row['measure']}{alias}",
+                row["label"],
+                row["table"] or "",
+                row["kind"],
+                row["periods"],
+                str(row["areas"]),
+            ]
         )
     emit_frame(frame, fmt, None, bom=False, table=table)

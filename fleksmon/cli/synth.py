@@ -33,7 +33,7 @@ def synth(
 
     ressourceforloeb writes months in ressourceforløb with their flags (R1/R2).
 
-    Example: fleksmon synth fleksjob-timer timer.parquet --persons 250000 --months 120
+    Example: fleksmon synth fleksjob-timer timer.csv --persons 2000 --months 48
     """
     from fleksmon import synth as generate
     from fleksmon.cli.output import err_console as err

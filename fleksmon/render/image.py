@@ -30,9 +30,11 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError as exc:
+        from fleksmon.install import installed
+
         raise FleksmonError(
-            "chart images need matplotlib, which is not installed",
-            "install it with: pip install 'fleksmon[charts]'",
+            "chart images need matplotlib, which is missing from this installation",
+            f"install fleksmon again with its dependencies: {installed().reinstall()}",
         ) from exc
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
 from fleksmon import texts
 from fleksmon.numbers import format_int, format_number
+from fleksmon.render.grid import Grid
 
 if TYPE_CHECKING:
     from fleksmon.api import Overblik
@@ -44,13 +41,13 @@ def note_lines(result: Overblik) -> list[str]:
     return [*(f"Anm.: {n}" for n in notes), texts.source_line("aggregate")]
 
 
-def overblik_table(result: Overblik) -> Group:
+def overblik_table(result: Overblik) -> Grid:
     """The table, then its notes."""
-    table = Table(title=title(result), title_justify="left")
-    table.add_column(texts.quarter(result.quarter), no_wrap=True)
-    for head in texts.OVERBLIK_HEADERS:
-        table.add_column(head, justify="right")
+    grid = Grid(
+        title(result),
+        [texts.quarter(result.quarter), *texts.OVERBLIK_HEADERS],
+        notes=note_lines(result),
+    )
     for row in result.records.to_dicts():
-        table.add_row(*cells(row))
-    notes = [Text(line, style="dim", overflow="fold") for line in note_lines(result)]
-    return Group(table, *notes)
+        grid.add_row(cells(row))
+    return grid

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
 from fleksmon import texts
 from fleksmon.numbers import format_int, format_number
 from fleksmon.periods import month_human
+from fleksmon.render.grid import Grid
 from fleksmon.rfreport import DURATIONS, LABELS, R1_KEY, R1_ROWS, R2_KEY, R2_ROWS
 
 if TYPE_CHECKING:
@@ -105,40 +102,39 @@ def indicator_note_lines(report: RfReport) -> list[str]:
     return [*(f"Anm.: {n}" for n in notes), texts.source_line(report.source)]
 
 
-def _add(table: Table, rows: list[Any], totals: list[bool]) -> None:
-    for cells, total in zip(rows, totals, strict=True):
-        table.add_row(*cells, style="bold" if total else None, end_section=False)
-
-
-def rf_tables(report: RfReport) -> Group:
+def rf_tables(report: RfReport) -> list[str | Grid]:
     """The report's title, the overview, Resultatkrav 1 and 2 and the notes."""
-    title = Text(f"{texts.message('rf_title')}\n{report.period.human()}", style="bold")
-    overview = Table(title=texts.message("rf_overview", area=report.headline), title_justify="left")
-    for i, head in enumerate(texts.RF_OVERVIEW_HEADERS):
-        overview.add_column(head, justify="left" if i < 2 else "right", no_wrap=i < 2)
-    _add(overview, overview_rows(report), report.areas["total"].to_list())
-    parts: list[Any] = [title, overview]
+    overview = Grid(
+        texts.message("rf_overview", area=report.headline),
+        list(texts.RF_OVERVIEW_HEADERS),
+        left={1},
+    )
+    for cells, total in zip(overview_rows(report), report.areas["total"].to_list(), strict=True):
+        overview.add_row(cells, bold=total)
+    parts: list[str | Grid] = [f"{texts.message('rf_title')}\n{report.period.human()}", overview]
     for n, key in ((1, R1_KEY), (2, R2_KEY)):
-        table = Table(
-            title=f"{texts.message('rf_requirement', n=n)} - {report.headline}",
-            title_justify="left",
+        table = Grid(
+            f"{texts.message('rf_requirement', n=n)} - {report.headline}",
+            [LABELS[key], "Antal", "Andel"],
         )
-        table.add_column(LABELS[key])
-        table.add_column("Antal", justify="right")
-        table.add_column("Andel", justify="right")
         rows = requirement_rows(report, n)
-        _add(table, [list(r) for r in rows], [False] * (len(rows) - 1) + [True])
+        for i, row in enumerate(rows):
+            table.add_row(list(row), bold=i == len(rows) - 1)
         parts.append(table)
-    parts += [Text(line, style="dim", overflow="fold") for line in note_lines(report)]
-    return Group(*parts)
+    parts[-1].notes = note_lines(report)  # type: ignore[union-attr]
+    return parts
 
 
-def indicator_table(report: RfReport) -> Group:
+def indicator_table(report: RfReport) -> Grid:
     """The indicators at the period's last month, one row per area, then the notes."""
     month = month_human(report.period.end)
-    table = Table(title=texts.message("rf_indicators", month=month), title_justify="left")
-    for i, head in enumerate(texts.RF_INDICATOR_HEADERS):
-        table.add_column(head, justify="left" if i == 0 else "right", no_wrap=i == 0)
-    _add(table, indicator_rows(report), report.indicators["total"].to_list())
-    notes = [Text(line, style="dim", overflow="fold") for line in indicator_note_lines(report)]
-    return Group(table, *notes)
+    grid = Grid(
+        texts.message("rf_indicators", month=month),
+        list(texts.RF_INDICATOR_HEADERS),
+        notes=indicator_note_lines(report),
+    )
+    for cells, total in zip(
+        indicator_rows(report), report.indicators["total"].to_list(), strict=True
+    ):
+        grid.add_row(cells, bold=total)
+    return grid

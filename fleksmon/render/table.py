@@ -7,15 +7,12 @@ landet last, set apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from rich.console import Group
-from rich.table import Table
 
 from fleksmon import areas, texts
 from fleksmon.numbers import format_int, format_number
 from fleksmon.periods import Period, parse_period
+from fleksmon.render.grid import Grid
 from fleksmon.report import count_labels, gap_persons_label
 
 if TYPE_CHECKING:
@@ -94,108 +91,6 @@ def _gap_cells(row: dict[str, Any], decimals: int = 0) -> tuple[str, str]:
     if row.get("gap_pp") is None:
         return NONE, NONE
     return pct(row["gap_pp"], decimals).rstrip("%"), count(row["gap_persons"])
-
-
-def _add_rows(table: Table, rows: list[dict[str, Any]], make: Any) -> None:
-    previous = 0
-    for row in rows:
-        rank = area_rank(row["kommune"])
-        if rank == 2 and previous != 2 and table.row_count:
-            table.add_section()
-        previous = rank
-        table.add_row(*make(row))
-
-
-@dataclass
-class Grid:
-    """A table's texts before layout: a key column (areas or months) and value columns.
-
-    :meth:`render` lays it out for a terminal width so that no value is ever cut:
-    headers wrap at spaces, and when the columns do not fit side by side they are
-    stacked in several tables, each starting with the key column.
-    """
-
-    title: str
-    headers: list[str]
-    rows: list[list[str]] = field(default_factory=list)
-    sections: set[int] = field(default_factory=set)
-    caption: str | None = None
-
-    def add_row(self, cells: list[str], *, new_section: bool = False) -> None:
-        """Append a row; ``new_section`` draws a line above it (Hele landet)."""
-        if new_section and self.rows:
-            self.sections.add(len(self.rows))
-        self.rows.append(cells)
-
-    def min_widths(self) -> list[int]:
-        """Each column's narrowest width: its longest value and its header's longest word."""
-        widths = []
-        for i, header in enumerate(self.headers):
-            words = max((len(w) for w in header.split()), default=0)
-            cells = max((len(r[i]) for r in self.rows), default=0)
-            widths.append(max(words, cells, 1) if i else max(len(header), cells))
-        return widths
-
-    def chunks(self, width: int) -> list[list[int]]:
-        """Value columns packed in order into tables that fit ``width`` (key column first)."""
-        mins = self.min_widths()
-
-        def fits(cols: list[int]) -> bool:
-            return sum(mins[c] for c in cols) + 3 * len(cols) + 1 <= width
-
-        out: list[list[int]] = [[0]]
-        for col in range(1, len(self.headers)):
-            if fits([*out[-1], col]) or len(out[-1]) == 1:
-                out[-1].append(col)
-            else:
-                out.append([0, col])
-        return out
-
-    def natural_widths(self) -> list[int]:
-        """Each column's width without wrapping: its longest header line or value."""
-        return [
-            max(max(len(line) for line in header.split("\n")), *(len(r[i]) for r in self.rows))
-            for i, header in enumerate(self.headers)
-        ]
-
-    def fitted(self, cols: list[int], width: int) -> list[int]:
-        """Widths of ``cols`` within ``width``: natural where there is room, else the
-        widest headers wrapped first, never below a column's minimum."""
-        mins, natural = self.min_widths(), self.natural_widths()
-        widths = [natural[c] for c in cols]
-        floor = [mins[c] for c in cols]
-        excess = sum(widths) + 3 * len(cols) + 1 - width
-        while excess > 0:
-            slack = [(w, i) for i, w in enumerate(widths) if w > floor[i]]
-            if not slack:
-                break
-            _, i = max(slack)
-            widths[i] -= 1
-            excess -= 1
-        return widths
-
-    def render(self, width: int) -> Group:
-        """One table when it fits ``width``, else several stacked, with whole values."""
-        parts = self.chunks(width)
-        tables = []
-        for n, cols in enumerate(parts):
-            table = Table(
-                title=self.title if n == 0 else None,
-                title_justify="left",
-                caption=self.caption if n == len(parts) - 1 else None,
-                caption_justify="left",
-            )
-            for c, w in zip(cols, self.fitted(cols, width), strict=True):
-                if c == 0:
-                    table.add_column(self.headers[0], no_wrap=True, width=w)
-                else:
-                    table.add_column(self.headers[c], justify="right", width=w)
-            for i, row in enumerate(self.rows):
-                if i in self.sections:
-                    table.add_section()
-                table.add_row(*(row[c] for c in cols))
-            tables.append(table)
-        return Group(*tables)
 
 
 def _grid_rows(grid: Grid, rows: list[dict[str, Any]], make: Any) -> None:
@@ -317,13 +212,13 @@ def reached_cell(row: dict[str, Any]) -> str:
     return NONE
 
 
-def target_table(result: Result) -> Table:
+def target_table(result: Result) -> Grid:
     """The gap with months to target (``gap --by``): persons a month to reach the target
     by the deadline, the pace of the last six months and when it reaches the target.
 
     The target is in the title (a ``Mål`` column only where kommuner have targets of
     their own); the %-point gap and the counts are left to ``gap`` without ``--by``
-    and to the data output, so that the table fits 80 columns."""
+    and to the data output."""
     crit = result.criterion
     first = result.records.row(0, named=True)
     deadline = parse_period(first["by_period"]).human()
@@ -335,17 +230,16 @@ def target_table(result: Result) -> Table:
         months=first["months_left"],
     )
     own_targets = set(result.records["target_pct"].to_list()) != {crit.target_pct}
-    table = Table(title=title, title_justify="left")
-    table.add_column(texts.LABELS["area"], no_wrap=True)
-    for name in (
+    headers = [
+        texts.LABELS["area"],
         texts.LABELS["share"],
         *([texts.LABELS["target"]] if own_targets else []),
         gap_persons_label(crit),
         PACE_LABELS["per_month"],
         PACE_LABELS["pace"],
         PACE_LABELS["reached"],
-    ):
-        table.add_column(name, justify="right", overflow="fold")
+    ]
+    grid = Grid(title, headers, wrap={len(headers) - 1})
 
     def make(row: dict[str, Any]) -> list[str]:
         per_month = row.get("per_month")
@@ -360,5 +254,5 @@ def target_table(result: Result) -> Table:
             reached_cell(row),
         ]
 
-    _add_rows(table, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
-    return table
+    _grid_rows(grid, ordered(result.records.to_dicts(), crit.direction != "lower"), make)
+    return grid
