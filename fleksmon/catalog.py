@@ -2,7 +2,7 @@
 
 Built-in measures keep their ids (``fleksjob_fuldtid``); every other numeric
 column of a download from a known Jobindsats table is kept under a derived id
-(``y08a02.antal_personer``, see :func:`fleksmon.criteria.derived_id`). A
+(``y08a02.antal_personer``, see :func:`fleksmon.measure_ids.derived_id`). A
 built-in measure's derived id (``y08a02.antal_fuldtidspersoner``) is an alias:
 the value is stored once, under the built-in id.
 """
@@ -13,7 +13,7 @@ import datetime as dt
 
 import polars as pl
 
-from fleksmon.criteria import DERIVED_ALIASES, MEASURE_LABELS, is_derived, is_share_measure
+from fleksmon.measure_ids import DERIVED_ALIASES, MEASURE_LABELS, is_derived, is_share_measure
 from fleksmon.periods import month_code
 from fleksmon.store import Store
 

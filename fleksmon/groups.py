@@ -6,7 +6,8 @@ aliases or DST codes)::
     [grupper]
     Deltagerkommuner = ["Aalborg", "Viborg", "Thisted"]
 
-A group's total row sums its kommuner's counts (see :mod:`fleksmon.rfreport`).
+A group's total row sums its kommuner's counts (see :mod:`fleksmon.rfreport`); the
+section is read with the rest of the file by :func:`fleksmon.targets.read_targets`.
 """
 
 from __future__ import annotations
@@ -51,11 +52,3 @@ def check_groups(path: Path, spec: object) -> dict[str, tuple[str, ...]]:
             found.append(area.name)
         groups[name] = tuple(found)
     return groups
-
-
-def load_groups(path: Path) -> dict[str, tuple[str, ...]]:
-    """The ``[grupper]`` of a targets file (the whole file checked first); ``{}`` without."""
-    from fleksmon.criteria import _read_toml, load_targets
-
-    load_targets(path)
-    return check_groups(path, _read_toml(path).get("grupper", {}))

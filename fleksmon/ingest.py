@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from fleksmon.errors import FleksmonError, mask_cpr
-from fleksmon.parts import Staged
-from fleksmon.parts import remove as remove_folder
 from fleksmon.periods import month_code
 from fleksmon.schema import KINDS, PERSON_KINDS
 from fleksmon.store import TABLES, Batch, Pending, Store, file_hash
+from fleksmon.store.parts import Staged
+from fleksmon.store.parts import remove as remove_folder
 
 RowsProgress = Callable[[int, int | None], None]
 """Called with the rows of a person-level file read so far and its rows (``None`` while

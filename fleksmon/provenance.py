@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from fleksmon.parts import KEYS_FILE
 from fleksmon.store import Batch, Store, replace_keys
+from fleksmon.store.parts import KEYS_FILE
 
 
 @dataclass(frozen=True)

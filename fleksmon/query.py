@@ -44,8 +44,9 @@ class Query:
     area with data); ``period`` the months asked for (``None``: the report's
     default); ``frame`` tidy aggregate rows used instead of ``store``; ``as_of``
     reads the store as it was then; ``criteria`` the criteria table (the built-in
-    one, or with own targets applied); ``discretion`` hides counts below it (and
-    what would reveal them) in every output, 0 for off.
+    one, or with own targets applied); ``groups`` the groups of kommuner by name (a
+    targets file's ``[grupper]``); ``discretion`` hides counts below it (and what
+    would reveal them) in every output, 0 for off.
     """
 
     kommuner: Sequence[str] = ()
@@ -58,6 +59,9 @@ class Query:
         default_factory=lambda: MappingProxyType(CRITERIA), repr=False
     )
     discretion: int = 0
+    groups: Mapping[str, Sequence[str]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
 
     def __post_init__(self) -> None:
         names = (self.kommuner,) if isinstance(self.kommuner, str) else tuple(self.kommuner)
@@ -98,6 +102,7 @@ class Selection(TypedDict, total=False):
     source: str
     criteria: Mapping[str, Criterion]
     discretion: int
+    groups: Mapping[str, Sequence[str]]
 
 
 def make_query(query: Query | None = None, **selection: Unpack[Selection]) -> Query:

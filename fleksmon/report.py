@@ -14,8 +14,9 @@ from typing import Any
 import polars as pl
 
 from fleksmon import __version__, api, areas, provenance, sources, texts
-from fleksmon.criteria import MEASURE_LABELS, Criterion
+from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
+from fleksmon.measure_ids import MEASURE_LABELS
 from fleksmon.measures import overblik as overblik_measures
 from fleksmon.measures import shares
 from fleksmon.periods import Period

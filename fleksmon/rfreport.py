@@ -204,21 +204,16 @@ def _expand(
     return list(dict.fromkeys(wanted)), totals
 
 
-def ressourceforloeb(
-    query: Query | None = None,
-    *,
-    groups: Mapping[str, Sequence[str]] | None = None,
-    **selection: Unpack[Selection],
-) -> RfReport:
+def ressourceforloeb(query: Query | None = None, **selection: Unpack[Selection]) -> RfReport:
     """The ressourceforløb report for the query's period (default: the latest with data).
 
-    ``groups`` maps a group name (e.g. ``Deltagerkommuner``) to its kommuner; a
-    group named among the query's kommuner is replaced by its kommuner and gets a
-    total row (with no kommuner asked for, every group is shown). Several
-    kommuner named one by one get an ``I alt`` row.
+    The query's ``groups`` map a group name (e.g. ``Deltagerkommuner``) to its
+    kommuner (a targets file's ``[grupper]``); a group named among the query's
+    kommuner is replaced by its kommuner and gets a total row (with no kommuner asked
+    for, every group is shown). Several kommuner named one by one get an ``I alt`` row.
     """
     q = make_query(query, **selection)
-    wanted, totals = _expand(q.kommuner, groups or {})
+    wanted, totals = _expand(q.kommuner, q.groups)
     result = api.compute("R1", q.but(kommuner=wanted))
     notes = list(result.notes)
     counts = result.records.select(

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fleksmon.criteria import MEASURE_LABELS, Criterion
+from fleksmon.criteria import Criterion
+from fleksmon.measure_ids import MEASURE_LABELS
 from fleksmon.numbers import format_int, format_number
 from fleksmon.periods import Period
 

@@ -14,12 +14,13 @@ import pytest
 
 from fleksmon import api, report
 from fleksmon.areas import kommuner
-from fleksmon.criteria import derived_id, is_share_measure, load_targets
 from fleksmon.errors import FleksmonError
+from fleksmon.measure_ids import derived_id, is_share_measure
 from fleksmon.query import Query
 from fleksmon.readers import read_aggregate
 from fleksmon.schema import AGGREGATE
 from fleksmon.store import Store
+from fleksmon.targets import load_targets
 
 Run = Callable[..., Any]
 PCT = "y08a02.fuldtidspersoner_i_pct_af_befolkningen_16_66_aar"

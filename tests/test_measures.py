@@ -7,10 +7,11 @@ import pytest
 
 from fleksmon import api
 from fleksmon.areas import kommuner
-from fleksmon.criteria import CRITERIA, load_targets
+from fleksmon.criteria import CRITERIA
 from fleksmon.errors import FleksmonError
 from fleksmon.numbers import round_half_away
 from fleksmon.periods import month_index, parse_period
+from fleksmon.targets import load_targets
 from tests.conftest import K1_SEP_2019, SEP_2019, tidy
 
 

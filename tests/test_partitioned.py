@@ -7,14 +7,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from fleksmon import parts, sources
+from fleksmon import sources
 from fleksmon.criteria import CRITERIA
 from fleksmon.measures.k2 import k2_monthly, spells_from_months
 from fleksmon.measures.k3 import k3_monthly
 from fleksmon.measures.rf import rf_counts, rf_indicators
 from fleksmon.periods import Period
 from fleksmon.pseudonym import pseudonymize
-from fleksmon.store import Store
+from fleksmon.store import Store, parts
 from fleksmon.synth import hours_panel, ly_months, ly_spells, rf_panel
 from tests.conftest import TEST_KEY
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from fleksmon import parts
 from fleksmon.errors import FleksmonError
 from fleksmon.ingest import _person_summary
 from fleksmon.readers import person_stream
 from fleksmon.readers.person import read_person
+from fleksmon.store import parts
 from fleksmon.synth import hours_panel, ly_spells, write_danish_csv
 
 KEY = b"stream-key"

@@ -14,12 +14,13 @@ import polars as pl
 import pytest
 
 from fleksmon.errors import FleksmonError
-from fleksmon.groups import check_groups, load_groups
+from fleksmon.groups import check_groups
 from fleksmon.measures.rf import rf_aggregate, rf_counts, rf_indicators
 from fleksmon.numbers import round_half_away
 from fleksmon.rfreport import ressourceforloeb
 from fleksmon.schema import AGGREGATE
 from fleksmon.store import Store
+from fleksmon.targets import load_groups
 from tests.test_rf import JAN, MAR, REPORT, Row, panel, report_panel, row, spell
 
 Run = Callable[..., Any]

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from fleksmon import api, parts, report, sources
+from fleksmon import api, report, sources
 from fleksmon.areas import kommuner
 from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
@@ -28,7 +28,7 @@ from fleksmon.periods import month_index
 from fleksmon.query import Query
 from fleksmon.render.table import pct
 from fleksmon.schema import PERSON_KINDS
-from fleksmon.store import Store
+from fleksmon.store import Store, parts
 from tests.conftest import SEP_2019, tidy
 
 Run = Callable[..., Any]

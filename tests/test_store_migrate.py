@@ -13,9 +13,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from fleksmon import store as store_module
 from fleksmon.install import installed
-from fleksmon.store import FORMAT_VERSION, Manifest, Store
+from fleksmon.store import FORMAT_VERSION, Manifest, Store, file_hash, migrations
 
 DATA = Path(__file__).resolve().parent / "data"
 OLD_STORES = ["store-v1", "store-v2"]
@@ -135,14 +134,14 @@ def test_next_format_is_one_function(tmp_path: Path, monkeypatch: pytest.MonkeyP
             if raw["kind"] == "ly-forloeb":
                 new = raw["file"].replace(".parquet", "-v3.parquet")
                 pl.read_parquet(store.batch_path(raw["file"])).write_parquet(store.batch_path(new))
-                raw = {**raw, "file": new, "file_sha256": store_module.file_hash(store.root / new)}
+                raw = {**raw, "file": new, "file_sha256": file_hash(store.root / new)}
                 raw["file_bytes"] = (store.root / new).stat().st_size
                 rewritten.append(raw["file"])
             batches.append(raw)
         return {**manifest, "batches": batches}
 
-    monkeypatch.setattr(store_module, "FORMAT_VERSION", 3)
-    monkeypatch.setitem(store_module.MIGRATIONS, 2, v2_to_v3)
+    monkeypatch.setattr(migrations, "FORMAT_VERSION", 3)
+    monkeypatch.setitem(migrations.MIGRATIONS, 2, v2_to_v3)
     said: list[str] = []
     store = Store(root, notify=said.append)
     assert _scan_check(store, "ly-forloeb", None) == expected["ly-forloeb/now"]

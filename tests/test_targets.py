@@ -11,8 +11,10 @@ import polars as pl
 import pytest
 
 from fleksmon import api
-from fleksmon.criteria import CRITERIA, MEASURE_IDS, load_targets
+from fleksmon.criteria import CRITERIA
+from fleksmon.measure_ids import MEASURE_IDS
 from fleksmon.store import Store
+from fleksmon.targets import load_targets
 
 Run = Callable[..., Any]
 KEYS = (

@@ -11,10 +11,11 @@ import polars as pl
 import pytest
 
 from fleksmon import api, report, texts
-from fleksmon.criteria import CRITERIA, load_targets
+from fleksmon.criteria import CRITERIA
 from fleksmon.periods import month_index
 from fleksmon.query import Query
 from fleksmon.store import Store
+from fleksmon.targets import load_targets
 from tests.conftest import SEP_2019, tidy
 
 Run = Callable[..., Any]

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import datetime as dt
 
-    from fleksmon.criteria import Criterion
     from fleksmon.periods import Period
     from fleksmon.query import Query
     from fleksmon.store import Store
+    from fleksmon.targets import Targets
 
 
 def open_store(path: Path | None) -> Store:
@@ -35,11 +35,16 @@ def as_of_arg(text: str | None) -> dt.datetime | None:
     return parse_as_of(text) if text else None
 
 
-def criteria_arg(targets: Path | None) -> dict[str, Criterion]:
-    """The criteria, with the targets file applied when one is given."""
-    from fleksmon.criteria import CRITERIA, load_targets
+def targets_arg(targets: Path | None) -> Targets:
+    """The targets file read once (the built-in criteria, no groups, without one)."""
+    from types import MappingProxyType
 
-    return load_targets(targets) if targets else dict(CRITERIA)
+    from fleksmon.criteria import CRITERIA
+    from fleksmon.targets import Targets, read_targets
+
+    if targets:
+        return read_targets(targets)
+    return Targets(MappingProxyType(CRITERIA), MappingProxyType({}), MappingProxyType({}))
 
 
 def make_query(
@@ -55,12 +60,14 @@ def make_query(
     """The shared selection options as one :class:`~fleksmon.query.Query`."""
     from fleksmon.query import Query
 
+    read = targets_arg(targets)
     return Query(
         kommuner=kommune or (),
         period=period_arg(period),
         store=open_store(store),
         as_of=as_of_arg(as_of),
         source=source,
-        criteria=criteria_arg(targets),
+        criteria=read.criteria,
+        groups=read.groups,
         discretion=discretion,
     )

@@ -97,11 +97,9 @@ def export(
 
         data.extra.append(extra_sheet(overblik))
     if {"R1", "R2"} & set(ids):
-        from fleksmon.groups import load_groups
         from fleksmon.render.rf_excel import extra_sheets as rf_sheets
         from fleksmon.rfreport import ressourceforloeb
 
-        groups = load_groups(targets) if targets else {}
-        data.extra.extend(rf_sheets(ressourceforloeb(query, groups=groups)))
+        data.extra.extend(rf_sheets(ressourceforloeb(query)))
     sheets = excel.write_workbook(data, output, template)
     err_console.print(f"Wrote {output} ({len(sheets)} sheets: {', '.join(sheets)})", markup=False)

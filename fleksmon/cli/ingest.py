@@ -103,7 +103,7 @@ def _progress() -> Progress:
 
 
 def _labels(targets: Path | None) -> dict[str, str] | None:
-    from fleksmon.criteria import load_labels
+    from fleksmon.targets import load_labels
 
     return load_labels(targets) if targets is not None else None
 

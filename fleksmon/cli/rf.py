@@ -59,7 +59,6 @@ def rf(
     """
     from fleksmon.cli import common
     from fleksmon.cli.output import emit_frame, err_console
-    from fleksmon.groups import load_groups
     from fleksmon.render.rf import indicator_table, rf_tables
     from fleksmon.rfreport import ressourceforloeb
 
@@ -72,8 +71,7 @@ def rf(
         targets=targets,
         discretion=discretion,
     )
-    groups = load_groups(targets) if targets else {}
-    report = ressourceforloeb(query, groups=groups)
+    report = ressourceforloeb(query)
     if output is not None and output.suffix.lower() == ".xlsx":
         from fleksmon.render.rf_excel import write_rf
 

@@ -13,9 +13,9 @@ from typing import cast
 
 import polars as pl
 
-from fleksmon.criteria import is_share_measure
 from fleksmon.errors import FleksmonError, shown
 from fleksmon.formats.sheet import fold_label
+from fleksmon.measure_ids import is_share_measure
 from fleksmon.readers.columns import DIMENSION_NAMES
 
 TOTALS = frozenset({"i alt", "ialt", "total", "alle", "all", "alle i alt"})

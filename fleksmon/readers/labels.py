@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from fleksmon.criteria import (
+from fleksmon.errors import FleksmonError, shown
+from fleksmon.formats.sheet import fold_label
+from fleksmon.measure_ids import (
     MEASURE_IDS,
     MEASURES,
     TABLE_MEASURES,
@@ -12,8 +14,6 @@ from fleksmon.criteria import (
     derived_id,
     is_derived,
 )
-from fleksmon.errors import FleksmonError, shown
-from fleksmon.formats.sheet import fold_label
 from fleksmon.readers.columns import GROUP_WORDS, TABLE_GROUPS
 
 

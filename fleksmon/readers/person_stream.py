@@ -28,7 +28,6 @@ from typing import Any
 
 import polars as pl
 
-from fleksmon import parts
 from fleksmon.errors import FleksmonError
 from fleksmon.formats.csv import unreadable
 from fleksmon.formats.files import check_file
@@ -39,6 +38,7 @@ from fleksmon.readers import person_cells as cells
 from fleksmon.readers import person_checks as checks
 from fleksmon.readers import person_columns as columns
 from fleksmon.schema import PERSON_KINDS
+from fleksmon.store import parts
 
 CHUNK_ROWS = 2_000_000
 """Rows parsed at a time."""

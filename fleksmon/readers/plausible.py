@@ -14,8 +14,9 @@ import datetime as dt
 
 import polars as pl
 
-from fleksmon.criteria import CRITERIA, is_derived, is_share_measure
+from fleksmon.criteria import CRITERIA
 from fleksmon.errors import FleksmonError, shown
+from fleksmon.measure_ids import is_derived, is_share_measure
 from fleksmon.numbers import (
     ENGLISH_THOUSANDS,
     THOUSANDS_DOT,

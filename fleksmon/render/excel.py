@@ -47,8 +47,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
 from fleksmon import texts
-from fleksmon.criteria import MEASURE_LABELS
 from fleksmon.errors import FleksmonError, mask_cpr
+from fleksmon.measure_ids import MEASURE_LABELS
 from fleksmon.render import chart
 from fleksmon.render import template as filler
 from fleksmon.render.cells import COUNT, PCT, PP, Cell, row_values, set_value

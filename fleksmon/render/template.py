@@ -28,8 +28,9 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
 
 from fleksmon import areas
-from fleksmon.criteria import MEASURES, Criterion
+from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
+from fleksmon.measure_ids import MEASURES
 from fleksmon.periods import Period
 from fleksmon.render.cells import Cell, row_values, set_value
 from fleksmon.render.table import area_rows

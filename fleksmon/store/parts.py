@@ -21,15 +21,12 @@ import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from fleksmon.errors import FleksmonError
 from fleksmon.schema import PERSON_KINDS
-
-if TYPE_CHECKING:
-    from fleksmon.store import Batch
+from fleksmon.store.records import Batch, replace_keys
 
 PART_ROWS = 5_000_000
 """A batch gets the fewest power-of-two parts that keeps each at or below this many rows
@@ -44,11 +41,6 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 """The order of the rows within a part, per kind."""
 
 KEYS_FILE = "keys.parquet"
-
-
-def replace_keys(kind: str) -> list[str]:
-    """The columns whose values a newer batch of ``kind`` replaces as a whole."""
-    return ["kommune_kode"] if kind == "ly-forloeb" else ["kommune_kode", "maaned"]
 
 
 def part_count(rows: int, at_least: int = 1) -> int:
@@ -84,7 +76,7 @@ def write_parts(
 ) -> Staged:
     """Write already sorted part frames ``(index, frame)`` and the key file into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    keys = replace_keys(kind)
+    keys = list(replace_keys(kind))
     rows = 0
     key_frames = []
     written = set()
@@ -169,7 +161,7 @@ def legacy_frame(path: Path) -> pl.DataFrame:
 
 def batch_keys(root: Path, batch: Batch) -> pl.DataFrame:
     """The distinct replace keys of one person-level batch."""
-    keys = replace_keys(batch.kind)
+    keys = list(replace_keys(batch.kind))
     if batch.parts:
         return pl.read_parquet(root / batch.file / KEYS_FILE)
     return pl.scan_parquet(root / batch.file).select(keys).unique().collect()
@@ -240,7 +232,7 @@ def resolve(root: Path, batches: Sequence[Batch], kind: str) -> PersonData | Non
     batches = [b for b in batches if b.kind == kind]
     if not batches:
         return None
-    keys = replace_keys(kind)
+    keys = list(replace_keys(kind))
     codes = [batch_keys(root, b).select(_key_code(kind).alias("_k")).to_series() for b in batches]
     winner = (
         pl.concat(
