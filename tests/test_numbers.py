@@ -14,7 +14,6 @@ from typing import Any
 import polars as pl
 import pytest
 
-from fleksmon import parts
 from fleksmon.errors import FleksmonError
 from fleksmon.numbers import (
     DecimalMarks,
@@ -26,6 +25,7 @@ from fleksmon.numbers import (
 )
 from fleksmon.readers import person_stream
 from fleksmon.readers.person import read_person
+from fleksmon.store import parts
 
 Run = Callable[..., Any]
 KEY = b"numbers-key"
