@@ -28,16 +28,24 @@ class FleksmonError(Exception):
         return " ".join(text.split())
 
 
-CPR_ANYWHERE = re.compile(r"(?<!\d)(\d{6})\s*-?\s*\d{4}(?!\d)")
-"""A CPR-shaped number anywhere in a text: ``DDMMYY-SSSS``, ten digits, ``DDMMYY SSSS``."""
+CPR_ANYWHERE = re.compile(r"(?<!\d)(\d{6})\s*[-_\u2010-\u2015\u2212]?\s*\d{4}(?!\d)")
+"""A CPR-shaped number anywhere in a text: ``DDMMYY-SSSS``, ten digits, or the date and
+serial separated by spaces (no-break too), an underscore, an en or em dash."""
 
 
 def mask_cpr(text: str) -> str:
-    """``text`` with every CPR-shaped number masked as ``DDMMYY-****``.
+    """``text`` with every CPR-shaped number masked as ``DDMMYY-****`` (and a byte of a file
+    name that is not UTF-8 shown as ``\ufffd``, so the text can be printed and saved).
 
     >>> mask_cpr("udtraek 010190-1234.csv, 0101901234, 010190 1234 and 010190 - 1234")
     'udtraek 010190-****.csv, 010190-****, 010190-**** and 010190-****'
+    >>> mask_cpr("010170_1234.csv, 010170\u20131234.csv, 010170\u00a01234.csv")
+    '010170-****.csv, 010170-****.csv, 010170-****.csv'
     """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
     return CPR_ANYWHERE.sub(r"\1-****", text)
 
 

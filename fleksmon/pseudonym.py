@@ -14,6 +14,7 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -27,13 +28,28 @@ PSEUDONYM_BYTES = 8
 """Bytes kept of the HMAC digest: the pseudonym is an unsigned 64-bit integer."""
 
 _CPR = r"^\d{6}-?\d{4}$"
-# Digits (with an optional dash or space) close to a CPR number in length:
+SEPARATORS = " _\u00a0\u2009\u202f\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+"""What else than a dash users put between a CPR number's date and serial: a space, a
+no-break, thin or narrow no-break space, an underscore, hyphens, en and em dashes, minus."""
+_SEPARATED = re.compile(rf"([0-9]{{6}})[{SEPARATORS}]([0-9]{{4}})")
+_SEPARATED_EXPR = rf"^([0-9]{{6}})[{SEPARATORS}]([0-9]{{4}})$"
+# Digits (with an optional dash or other separator) close to a CPR number in length:
 # a CPR with a digit missing or one too many.
-_BROKEN_CPR = (
-    r"^(\d{6}[- ]\d{3}|\d{6}[- ]\d{5}|\d{5}[- ]\d{4}|\d{7}[- ]\d{4}|\d{9}|\d{11}|\d{6} \d{4})$"
+_SEP = f"[-{SEPARATORS}]"
+_BROKEN_FORMS = (
+    r"\d{6}S\d{3}",
+    r"\d{6}S\d{5}",
+    r"\d{5}S\d{4}",
+    r"\d{7}S\d{4}",
+    r"\d{9}",
+    r"\d{11}",
 )
-"""A CPR number inside any text: DDMMYY-SSSS, DDMMYY SSSS or ten digits in a row."""
+_BROKEN_CPR = "^(" + "|".join(f.replace("S", _SEP) for f in _BROKEN_FORMS) + ")$"
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_HASH_CHUNK = 1 << 20
+"""Identifiers hashed at a time (their hex digests are held until cut to 64 bits)."""
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+"""What Python's ``str.strip()`` removes from ASCII text."""
 
 
 def default_key_file() -> Path:
@@ -85,17 +101,78 @@ def key_fingerprint(key: bytes) -> str:
     return hashlib.pbkdf2_hmac("sha256", key, FINGERPRINT_PREFIX, 100_000).hex()[:16]
 
 
+def canonical_id(identifier: str) -> str:
+    """The text an identifier is hashed as: trimmed; a CPR number without its dash (or the
+    space, no-break space, en dash or underscore written in its place).
+
+    >>> [canonical_id(v) for v in (" 010170-1234", "010170\u20131234", "010170 1234", "x-1")]
+    ['0101701234', '0101701234', '0101701234', 'x-1']
+    """
+    text = identifier.strip()
+    separated = _SEPARATED.fullmatch(text)
+    if separated:
+        return separated.group(1) + separated.group(2)
+    return text.replace("-", "") if _is_cpr_text(text) else text
+
+
 def pseudonym(identifier: str, key: bytes) -> int:
-    """The pseudonym of one identifier (CPR numbers without a dash, trimmed): the first
-    8 bytes of its HMAC-SHA256 digest as an unsigned 64-bit integer (big-endian)."""
-    text = identifier.strip().replace("-", "") if _is_cpr_text(identifier) else identifier.strip()
-    digest = hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
+    """The pseudonym of one identifier (:func:`canonical_id`): the first 8 bytes of its
+    HMAC-SHA256 digest as an unsigned 64-bit integer (big-endian)."""
+    digest = hmac.new(key, canonical_id(identifier).encode("utf-8"), hashlib.sha256).digest()
     return int.from_bytes(digest[:PSEUDONYM_BYTES], "big")
 
 
 def _is_cpr_text(text: str) -> bool:
     stripped = text.strip()
     return len(stripped) in (10, 11) and stripped.replace("-", "", 1).isdigit()
+
+
+def _canonical_ascii(col: pl.Expr) -> pl.Expr:
+    """:func:`canonical_id` of ASCII text, vectorized (the same text, character for
+    character: Python's ``isdigit`` and ``strip`` agree with these patterns on ASCII)."""
+    text = col.str.strip_chars(_ASCII_SPACE)
+    text = text.str.replace(_SEPARATED_EXPR, "${1}${2}")
+    cpr = text.str.len_bytes().is_in([10, 11]) & text.str.replace(
+        "-", "", literal=True, n=1
+    ).str.contains(r"^[0-9]+$")
+    return pl.when(cpr).then(text.str.replace_all("-", "", literal=True)).otherwise(text)
+
+
+def canonical_ids(ids: pl.Series) -> pl.Series:
+    """:func:`canonical_id` of every identifier: vectorized for ASCII text, one at a time
+    for the (rare) rest, so each is exactly what :func:`canonical_id` gives."""
+    ascii_only = ids.str.contains(r"^[\x00-\x7f]*$")
+    fast = pl.select(_canonical_ascii(pl.lit(ids))).to_series()
+    if bool(ascii_only.all()):
+        return fast.alias(ids.name)
+    rest = ids.filter(~ascii_only)
+    slow = pl.Series([canonical_id(v) for v in rest.to_list()], dtype=pl.String)
+    return fast.scatter(ascii_only.not_().arg_true(), slow).alias(ids.name)
+
+
+def _hmac_ids(texts: pl.Series, key: bytes) -> pl.Series:
+    """The pseudonyms of canonical identifiers: HMAC-SHA256 vectorized (polars-hash) where
+    it is installed and the key is text, else one identifier at a time (same digests)."""
+    try:
+        import polars_hash  # noqa: F401  (registers the .chash namespace)
+
+        text_key = key.decode("utf-8")
+    except (ImportError, UnicodeDecodeError):
+        return pl.Series(
+            [
+                int.from_bytes(
+                    hmac.new(key, v.encode("utf-8"), hashlib.sha256).digest()[:PSEUDONYM_BYTES],
+                    "big",
+                )
+                for v in texts.to_list()
+            ],
+            dtype=pl.UInt64,
+        )
+    digest = pl.col("id").chash.hmac_sha256(key=text_key)  # type: ignore[attr-defined]
+    first = digest.str.slice(0, 2 * PSEUDONYM_BYTES).str.to_integer(base=16, dtype=pl.UInt64)
+    frame = pl.DataFrame({"id": texts})
+    chunks = [frame.slice(i, _HASH_CHUNK).select(first) for i in range(0, len(texts), _HASH_CHUNK)]
+    return pl.concat(chunks).to_series() if chunks else pl.Series("id", [], dtype=pl.UInt64)
 
 
 def _invalid_expr(col: pl.Expr) -> pl.Expr:
@@ -133,7 +210,8 @@ def pseudonymize(
     """
     ids = frame.get_column(column).cast(pl.String)
     unique = ids.unique()
-    bad = unique.filter(pl.select(_invalid_expr(pl.lit(unique))).to_series())
+    texts = canonical_ids(unique)
+    bad = unique.filter(pl.select(_invalid_expr(pl.lit(texts))).to_series().fill_null(True))
     if len(bad):
         position = int(ids.is_in(bad.implode()).arg_true()[0])
         row = (
@@ -144,6 +222,6 @@ def pseudonymize(
             "give a CPR number as DDMMYY-SSSS or 10 digits, or use an opaque id that is not "
             "CPR-shaped",
         )
-    hashed = pl.Series([pseudonym(v, key) for v in unique.to_list()], dtype=pl.UInt64)
+    hashed = _hmac_ids(texts, key)
     mapped = ids.replace_strict(unique, hashed, return_dtype=pl.UInt64)
     return frame.with_columns(mapped.alias(column))

@@ -221,6 +221,9 @@ class _Section:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    from fleksmon.formats.files import check_file
+
+    check_file(path, path.name)  # a pipe or device would block the read
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:

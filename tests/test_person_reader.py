@@ -153,7 +153,8 @@ OVERLAP = (
         ),
         (
             SPELLS + "p1;101;01-01-2219;\n",
-            "row 2, column 'start': the date is outside 1900–2199. Correct the date.",
+            "row 2, column 'start': the date is more than 12 months after today. Correct the "
+            "date (a typo in the year?).",
         ),
         (
             HOURS + "p1;101;2019M01;-1,00\n",

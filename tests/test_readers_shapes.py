@@ -214,10 +214,6 @@ BAD_KEY_LINE = (
             "svar.csv",
             "Area;Periode;Antal fuldtidspersoner\nForkert nøgle eller nøglen er udløbet.\n",
         ),
-        (
-            "flow.csv",
-            '{"Area": "Viborg"}\n"Forkert nøgle eller nøglen er udløbet."\n{"Area": "Faxe"}\n',
-        ),
         ("flow.ndjson", '{"msg": "Forkert nøgle eller nøglen er udløbet."}\n'),
     ],
 )

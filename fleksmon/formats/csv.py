@@ -67,7 +67,7 @@ def read_csv(path: Path, names: Collection[str]) -> Sheet:
     """
     text = "\n".join(lines(decode(path)))
     if BAD_KEY in text:
-        raise bad_key(path)
+        raise bad_key(path, text)
     if text.lstrip()[:200].lower().startswith(("<!doctype html", "<html", "<?xml")):
         raise FleksmonError(
             f"{path.name}: this is a web page or XML, not a table (an error page saved "
@@ -159,15 +159,18 @@ def header_cells(path: Path, names: Collection[str], least: int = 1) -> list[str
 
 def scan_csv(
     path: Path, folder: Path, names: Collection[str], least: int, row_name: str
-) -> pl.LazyFrame:
+) -> tuple[pl.LazyFrame, list[str]]:
     """A delimited file of any size as a lazy frame of text columns named by its header row
-    (found as in :func:`read_csv`), plus ``row_name``: each row's line number in the file.
-    A file that is not UTF-8 is copied to UTF-8 into ``folder`` first."""
+    (found as in :func:`read_csv`), plus ``row_name``: each row's line number in the file;
+    and the header row's cells as written (the frame's names are made unique). A file
+    that is not UTF-8 (or ends its lines with CR alone) is copied to UTF-8 into ``folder``."""
     text = utf8_copy(path, folder)
     with text.open("rb") as fh:
         head = fh.read(1 << 16)
     cut = head[: head.rfind(b"\n") + 1] or head
-    sep, at = sniff(lines(cut.decode("utf-8", "replace")), names, least)
+    rows = lines(cut.decode("utf-8", "replace"))
+    sep, at = sniff(rows, names, least)
+    header = [c or "" for c in _split(rows[at : at + 1], sep)[0]] if rows else []
     frame = pl.scan_csv(
         text,
         separator=sep,
@@ -176,7 +179,7 @@ def scan_csv(
         row_index_name=row_name,
         row_index_offset=at + 2,
     )
-    return frame.with_columns(pl.col(row_name).cast(pl.Int64))
+    return frame.with_columns(pl.col(row_name).cast(pl.Int64)), header
 
 
 def unreadable(path: Path) -> FleksmonError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import uuid
 import zlib
 from pathlib import Path
 
@@ -124,3 +125,17 @@ def gunzip(path: Path, raw: bytes) -> bytes:
             "Check that you picked the right file",
         )
     return data
+
+
+def native_path(path: Path, folder: Path) -> Path:
+    """``path``, or a link to it in ``folder`` where its name is not valid UTF-8 (a name
+    the native readers cannot take)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        link = (
+            folder / f".source-{uuid.uuid4().hex}{path.suffix.encode('ascii', 'replace').decode()}"
+        )
+        link.symlink_to(path.resolve())
+        return link
+    return path

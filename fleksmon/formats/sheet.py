@@ -48,7 +48,7 @@ class Sheet:
     skipped lines); ``ragged`` marks a body whose null cells are cells missing at the
     end of a short row (CSV), not empty cells; ``fill_down`` whether an empty area or
     period cell is a merged cell to fill from above (never in an API answer);
-    ``unread`` later sheets of a workbook that hold a table too (not read).
+    ``warnings`` what the parser has to say about the choice of sheet.
     """
 
     name: str
@@ -59,7 +59,7 @@ class Sheet:
     lines: list[int] | None = None
     ragged: bool = False
     fill_down: bool = True
-    unread: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def header(self) -> list[str]:

@@ -2,14 +2,19 @@
 
 :func:`check_workbook` refuses a workbook whose zip entries or sheet extent would
 make the native reader allocate without bound, and names the cells that hold an
-error or a formula without a saved value.
+error or a formula without a saved value. It returns every sheet with its state
+(visible, hidden or very hidden) and whether it is a chart sheet (no cells).
+The extent is that of the cells written: the used range a sheet declares
+(``A1:XFD1048576`` where whole columns are formatted) is not read.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from fleksmon.errors import FleksmonError
@@ -24,16 +29,14 @@ MAX_CELLS = 30_000_000
 at most 1.048.576 rows; an extent beyond this is a hostile or broken file)."""
 
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
-_DIMENSION = re.compile(
-    rb'<dimension\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"'
-)
 _ERROR = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d{1,7})"[^>]*?\bt="e"[^>]*>\s*(?:<f[^>]*(?:/>|>[^<]*</f>)\s*)?<v>([^<]*)</v>'
 )
 _NO_VALUE = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
-_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET = re.compile(rb"<sheet\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
 _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
 
@@ -45,30 +48,45 @@ def _column(letters: bytes) -> int:
     return n
 
 
-def _sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Worksheet part → sheet name as Excel shows it (best effort)."""
+@dataclass(frozen=True)
+class SheetInfo:
+    """A workbook's sheet: its name, zip part, state and whether it is a chart sheet."""
+
+    name: str
+    part: str
+    state: str = "visible"
+    """``visible``, ``hidden`` or ``veryHidden`` (hidden so that Excel's menu cannot show it)."""
+    chart: bool = False
+
+    @property
+    def visible(self) -> bool:
+        """Whether Excel shows the sheet's tab."""
+        return self.state == "visible"
+
+
+def _sheets(archive: zipfile.ZipFile, names: set[str]) -> list[SheetInfo]:
+    """The workbook's sheets in order (best effort: none where the parts are missing)."""
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return {}
+        return []
     book = archive.read("xl/workbook.xml")[: 1 << 20]
     rels = archive.read("xl/_rels/workbook.xml.rels")[: 1 << 20]
     targets = {i: t for i, t in _REL.findall(rels)}
     targets.update({i: t for t, i in _REL_REVERSED.findall(rels)})
-    out: dict[str, str] = {}
-    for name, rid in _SHEET.findall(book):
-        target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
+    out: list[SheetInfo] = []
+    for found in _SHEET.finditer(book):
+        attrs = {k.split(b":")[-1]: v for k, v in _ATTRIBUTE.findall(found.group(1))}
+        name = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+        target = targets.get(attrs.get(b"id", b""), b"").decode("utf-8", "replace").lstrip("/")
         part = target if target.startswith("xl/") else f"xl/{target}"
-        out[part] = name.decode("utf-8", "replace")
+        state = attrs.get(b"state", b"visible").decode("ascii", "replace")
+        out.append(SheetInfo(name, part, state, "chartsheets/" in part))
     return out
 
 
 def _extent(data: bytes) -> int:
-    """Rows × columns the cells (and the declared dimension) of a sheet span."""
+    """Rows × columns the cells of a sheet span (the declared used range is not read)."""
     rows: list[int] = []
     cols: list[int] = []
-    for found in _DIMENSION.finditer(data[:4096]):
-        a, r1, b, r2 = found.groups()
-        rows += [int(r1), int(r2 or r1)]
-        cols += [_column(a), _column(b or a)]
     for letters, row in _CELL.findall(data):
         rows.append(int(row))
         cols.append(_column(letters))
@@ -77,12 +95,13 @@ def _extent(data: bytes) -> int:
     return (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)
 
 
-def check_workbook(path: Path) -> None:
+def check_workbook(path: Path) -> list[SheetInfo]:
     """Refuse a workbook the native reader must not open: damaged, a zip bomb, a sheet
-    spanning more than :data:`MAX_CELLS` cells, error cells or formulas without values."""
+    spanning more than :data:`MAX_CELLS` cells, error cells or formulas without values.
+    Returns its sheets (see :class:`SheetInfo`)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_archive(path, archive)
+            return _check_archive(path, archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
         raise FleksmonError(
             f"{path.name}: not a readable .xlsx workbook (damaged zip archive: {err})",
@@ -90,7 +109,7 @@ def check_workbook(path: Path) -> None:
         ) from None
 
 
-def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
+def _check_archive(path: Path, archive: zipfile.ZipFile) -> list[SheetInfo]:
     infos = archive.infolist()
     names = {i.filename for i in infos}
     if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:200]:
@@ -104,7 +123,8 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
             "unpacked, more than any real extract (a damaged or hostile file)",
             "Open and save it in Excel as .xlsx, or export it as CSV",
         )
-    sheets = _sheet_names(archive, names)
+    infos_of = _sheets(archive, names)
+    sheets = {info.part: info.name for info in infos_of}
     for info in infos:
         is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         with archive.open(info) as handle:  # reads at most the declared size, checks CRC
@@ -135,3 +155,4 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
                 "Open the workbook in Excel or LibreOffice and save it, so the values are "
                 "calculated",
             )
+    return infos_of

@@ -9,6 +9,7 @@ so ``1.206`` stays 1,206 and is never taken for thousands.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 import fastexcel
@@ -41,39 +42,18 @@ def _numeric_as_text(
     return strings.with_columns(danish)
 
 
-def _sheet(
-    reader: fastexcel.ExcelReader, name: str, path: Path, names: Collection[str]
-) -> Sheet | None:
-    """A sheet's table, or ``None`` if it has no header row naming an area column.
+@dataclass
+class Workbook:
+    """An open workbook and its worksheets in the order they are searched for a table:
+    visible sheets first, then hidden ones; chart sheets (no cells) left out."""
 
-    Number cells are told from text cells by reading the sheet as booleans too:
-    fastexcel turns numbers into booleans but refuses text.
-    """
-    strings = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
-    if strings.height == 0:
-        return None
-    head = [list(r) for r in strings.head(SCAN_ROWS).rows()]
-    at = find_header(head, names)
-    if at is None:
-        return None
-    strings = strings.slice(at + 1)
-    if strings.height == 0:
-        raise _no_rows(path, f"only a header in sheet {name!r}")
-
-    floats = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="float").to_polars()
-    flags = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="boolean").to_polars()
-    body = _numeric_as_text(strings, floats.slice(at + 1), flags.slice(at + 1))
-    body = body.rename({c: f"c{i}" for i, c in enumerate(body.columns)})
-    return Sheet(path.name, head[: at + 1], body, at + 2)
+    path: Path
+    reader: fastexcel.ExcelReader
+    sheets: list[tuple[str, bool]]
+    """(name, visible) of every worksheet."""
 
 
-def _has_table(reader: fastexcel.ExcelReader, name: str, names: Collection[str]) -> bool:
-    """True if a sheet has a header row naming an area column (a table fleksmon could read)."""
-    head = reader.load_sheet(name, header_row=None, n_rows=SCAN_ROWS, dtypes="string")
-    return find_header([list(r) for r in head.to_polars().rows()], names) is not None
-
-
-def open_workbook(path: Path) -> fastexcel.ExcelReader:
+def open_workbook(path: Path) -> Workbook:
     """Open an .xlsx file, or refuse it in one line (checked before the native reader)."""
     kind = container(path)
     if kind == "text":
@@ -83,58 +63,135 @@ def open_workbook(path: Path) -> fastexcel.ExcelReader:
         )
     if kind != "zip":
         raise refuse_container(path, kind)
-    check_workbook(path)
+    infos = {info.name: info for info in check_workbook(path)}
     try:
-        return fastexcel.read_excel(path)
+        reader = fastexcel.read_excel(path if _utf8_name(path) else path.read_bytes())
     except Exception as err:  # fastexcel raises its own exception types
         reason = str(err).splitlines()[0]
         raise FleksmonError(
             f"{path.name}: not a readable .xlsx workbook ({reason})",
             "Open and save it in Excel as .xlsx, or export it as CSV",
         ) from None
+    sheets = [
+        (name, infos[name].visible if name in infos else True)
+        for name in reader.sheet_names
+        if name not in infos or not infos[name].chart
+    ]
+    return Workbook(path, reader, sorted(sheets, key=lambda s: not s[1]))
+
+
+def _head(book: Workbook, name: str) -> list[list[str | None]]:
+    frame = book.reader.load_sheet(
+        name, header_row=None, skip_rows=0, n_rows=SCAN_ROWS, dtypes="string"
+    )
+    return [list(r) for r in frame.to_polars().rows()]
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@dataclass
+class Found:
+    """The sheet chosen (the first visible one with a header row, else a hidden one), its
+    first rows, the header row's index, and what the reader should say about the choice."""
+
+    name: str
+    head: list[list[str | None]]
+    at: int
+    warnings: list[str]
+
+
+def _shown(name: str, visible: bool) -> str:
+    return repr(name) if visible else f"{name!r} (hidden)"
+
+
+def find_sheet(book: Workbook, names: Collection[str], least: int = 1) -> Found | None:
+    """The sheet to read: the first visible sheet with a header row (``least`` cells named
+    like ``names``), else the first hidden one, saying so; other sheets with one are named
+    as not read."""
+    found: Found | None = None
+    unread: list[str] = []
+    for name, visible in book.sheets:
+        head = _head(book, name)
+        at = find_header(head, names, least)
+        if at is None:
+            continue
+        if found is None:
+            found = Found(name, head, at, [])
+            if not visible:
+                found.warnings.append(
+                    f"read the hidden sheet {name!r}: no visible sheet holds a table "
+                    "(unhide the sheet with the data, or delete stale hidden sheets)"
+                )
+        else:
+            unread.append(_shown(name, visible))
+    if found is not None and unread:
+        one = len(unread) == 1
+        which = f"sheet {unread[0]} holds" if one else f"sheets {', '.join(unread)} hold"
+        lead = (
+            "read the first sheet with a table"
+            if all(visible for _, visible in book.sheets)
+            else f"read the first visible sheet with a table ({found.name!r})"
+        )
+        found.warnings.append(
+            f"{lead}; {which} a table too and {'was' if one else 'were'} not read "
+            "(save each table as its own file to load it)"
+        )
+    return found
 
 
 def read_xlsx(path: Path, names: Collection[str]) -> Sheet:
-    """The first sheet of a workbook with a recognizable table, as a :class:`Sheet`; later
-    sheets that hold a table too are named in ``unread``."""
-    reader = open_workbook(path)
-    for i, name in enumerate(reader.sheet_names):
-        sheet = _sheet(reader, name, path, names)
-        if sheet is not None:
-            sheet.unread = [n for n in reader.sheet_names[i + 1 :] if _has_table(reader, n, names)]
-            return sheet
-    sheets = ", ".join(repr(n) for n in reader.sheet_names)
-    raise FleksmonError(
-        f"{path.name}: no sheet has a table with a 'kommune' (område/area/jobcenter) column "
-        f"(sheets: {sheets})",
-        "Put the table with a header row naming the area and period columns on a sheet",
-    )
+    """The sheet of a workbook holding a table (see :func:`find_sheet`) as a :class:`Sheet`,
+    all cells as text, number cells with a decimal comma."""
+    book = open_workbook(path)
+    found = find_sheet(book, names)
+    if found is None:
+        sheets = ", ".join(repr(n) for n in book.reader.sheet_names)
+        raise FleksmonError(
+            f"{path.name}: no sheet has a table with a 'kommune' (område/area/jobcenter) column "
+            f"(sheets: {sheets})",
+            "Put the table with a header row naming the area and period columns on a sheet",
+        )
+    name, at = found.name, found.at
+    load = book.reader.load_sheet
+    strings = load(name, header_row=None, skip_rows=0, dtypes="string").to_polars().slice(at + 1)
+    if strings.height == 0:
+        raise _no_rows(path, f"only a header in sheet {name!r}")
+    floats = load(name, header_row=None, skip_rows=0, dtypes="float").to_polars()
+    flags = load(name, header_row=None, skip_rows=0, dtypes="boolean").to_polars()
+    body = _numeric_as_text(strings, floats.slice(at + 1), flags.slice(at + 1))
+    body = body.rename({c: f"c{i}" for i, c in enumerate(body.columns)})
+    return Sheet(path.name, found.head[: at + 1], body, at + 2, warnings=found.warnings)
 
 
 def header_cells(path: Path, names: Collection[str], least: int = 1) -> list[str]:
-    """The header row of a workbook's first sheet, read cheaply (its first rows)."""
-    frame = (
-        open_workbook(path)
-        .load_sheet(0, header_row=None, n_rows=SCAN_ROWS, dtypes="string")
-        .to_polars()
-    )
-    head = [list(r) for r in frame.rows()]
-    at = find_header(head, names, least) or 0
-    return [c for c in head[at] if c] if head else []
+    """The header row of the sheet :func:`find_sheet` picks, read cheaply (its first rows)."""
+    found = find_sheet(open_workbook(path), names, least)
+    if found is None:
+        return []
+    return [c for c in found.head[found.at] if c]
 
 
-def read_frame(path: Path, names: Collection[str], least: int, row_name: str) -> pl.DataFrame:
-    """The first sheet as a frame of text columns named by its header row (the first row
-    with ``least`` cells named like ``names``), plus ``row_name``: each row's number."""
-    reader = open_workbook(path)
-    top = reader.load_sheet(0, header_row=None, n_rows=SCAN_ROWS, dtypes="string").to_polars()
-    at = find_header([list(r) for r in top.rows()], names, least)
-    if at is None:
+def read_frame(
+    path: Path, names: Collection[str], least: int, row_name: str
+) -> tuple[pl.DataFrame, list[str]]:
+    """The sheet :func:`find_sheet` picks as a frame of text columns named by its header
+    row, plus ``row_name``: each row's number; and what to say about the choice."""
+    book = open_workbook(path)
+    found = find_sheet(book, names, least)
+    if found is None:
         raise FleksmonError(
-            f"{path.name}: no header row with person-level columns in the first {SCAN_ROWS} rows",
+            f"{path.name}: no sheet has a header row with person-level columns in its first "
+            f"{SCAN_ROWS} rows",
             "put a header row with person, kommune and periode (or start, slut) above the data",
         )
-    frame = reader.load_sheet(0, header_row=at, dtypes="string").to_polars()
-    return frame.with_row_index(row_name, offset=at + 2).with_columns(
+    sheet = book.reader.load_sheet(found.name, header_row=found.at, dtypes="string")
+    frame = sheet.to_polars()
+    return frame.with_row_index(row_name, offset=found.at + 2).with_columns(
         pl.col(row_name).cast(pl.Int64)
-    )
+    ), found.warnings

@@ -108,14 +108,7 @@ def read_aggregate(
         parts.append(to_long(sheet, measures, warnings))
         tables.append(found)
         kept.update(measures.kept)
-        if sheet.unread:
-            others = ", ".join(repr(n) for n in sheet.unread)
-            one = len(sheet.unread) == 1
-            which = f"sheet {others} holds" if one else f"sheets {others} hold"
-            warnings.append(
-                f"read the first sheet with a table; {which} a table too and "
-                f"{'was' if one else 'were'} not read (save each table as its own file to load it)"
-            )
+        warnings.extend(sheet.warnings)
     notes: list[str] = []
     frame = finish(combine(parts), path.name, warnings, notes)
     named = ", ".join(dict.fromkeys(t for t in tables if t)) or None

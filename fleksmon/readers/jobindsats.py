@@ -30,6 +30,14 @@ def _v2(path: Path, element: dict[str, Any]) -> Sheet:
     variables = element.get("Variables") or []
     if not isinstance(variables, list) or not all(isinstance(v, dict) for v in variables):
         raise json.not_rows(path)
+    if not variables:
+        error = next((element[k] for k in ("Error", "Message", "error") if element.get(k)), None)
+        if error is not None:
+            raise _api_error(path, str(error))
+        raise FleksmonError(
+            f"{path.name}: the Jobindsats API answered with no columns and no data rows",
+            "Check the request (table, period, areas) and fetch the data again",
+        )
     header: list[str | None] = []
     for var in variables:
         name, label = str(var.get("Name", "")), str(var.get("Label", ""))
@@ -54,7 +62,7 @@ def _v3(path: Path, body: dict[str, Any]) -> Sheet:
 
 def _check_error(path: Path, text: str, body: Any) -> None:
     if BAD_KEY in text:
-        raise bad_key(path)
+        raise bad_key(path, text, among=body is None)
     if isinstance(body, dict) and "cause" in body and "rows" not in body:
         raise _api_error(path, f"{body['cause']} (code {body.get('code', '?')})")
     if isinstance(body, dict) and "Message" in body and "Data" not in body:

@@ -36,12 +36,10 @@ from fleksmon.readers.person_columns import (
     NEEDS,
     ROW,
     ROW_IDS,
-    canonical_renames,
     check_header,
     detect_kind,
     fold_header,
-    known_columns,
-    read_raw,
+    open_extract,
     resolve_kind,
 )
 from fleksmon.schema import PERSON_KINDS
@@ -81,20 +79,18 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
         )
     check_file(path)
     with tempfile.TemporaryDirectory() as folder:
-        raw = read_raw(path, Path(folder))[0].collect()
-    found = [c for c in raw.columns if c != ROW]
-    check_header(source, found)
-    renames = canonical_renames(found, source)
-    frame = raw.select([ROW, *renames]).rename(renames)
-    data_cols = list(renames.values())
-    known = known_columns(data_cols, len(found))
+        opened = open_extract(path, Path(folder))
+        frame = opened.frame.collect()
+    data_cols, known = opened.columns, opened.known
     before = frame.height
     frame = (
         frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in data_cols))
         if data_cols
         else frame
     )
-    warnings = [f"{before - frame.height} empty rows skipped"] if frame.height < before else []
+    warnings = list(opened.warnings)
+    if frame.height < before:
+        warnings.append(f"{before - frame.height} empty rows skipped")
     chosen, frame = resolve_kind(source, frame, data_cols, kind, known)
     check_person_ids(frame, source)
     frame = pseudonymize(frame, key, column="person", source=source, row_column=ROW)

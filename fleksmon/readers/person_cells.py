@@ -14,10 +14,14 @@ import polars as pl
 from fleksmon.areas import suggest, try_area
 from fleksmon.errors import FleksmonError, has_cpr
 from fleksmon.numbers import THOUSANDS_DOT, DecimalMarks, is_missing_expr, number_expr
-from fleksmon.periods import try_parse_period
+from fleksmon.periods import month_index, month_of_date, try_parse_period
 from fleksmon.readers.person_columns import ROW, ROW_IDS, fail, first_row
-from fleksmon.schema import FIRST_DATE, LAST_DATE, PERSON_KINDS
+from fleksmon.schema import PERSON_KINDS
 
+FIRST_PERSON_MONTH = month_index(1998, 1)
+"""The first month person-level data may hold: flexjob and ledighedsydelse began in 1998."""
+MONTHS_AHEAD = 12
+"""How far after today a person-level date or month may lie."""
 MAX_MONTH_HOURS_CENT = 74_400
 """744 hours (31 days of 24 hours): more in one month is absurd."""
 
@@ -118,30 +122,22 @@ def _dates(frame: pl.DataFrame, column: str, source: str, *, required: bool) -> 
     if required and parsed_col.is_null().any():
         row = first_row(frame, parsed_col.is_null())
         raise fail(source, row, column, "the date is empty", "every spell needs a start date")
-    outside = ~parsed_col.is_between(FIRST_DATE, LAST_DATE) & parsed_col.is_not_null()
-    if outside.any():
-        raise fail(
-            source,
-            first_row(frame, outside),
-            column,
-            f"the date is outside {FIRST_DATE.year}–{LAST_DATE.year}",
-            "correct the date",
-        )
+    month = parsed_col.dt.year().cast(pl.Int32) * 12 + parsed_col.dt.month().cast(pl.Int32) - 1
+    _check_span(frame, source, column, month, "date")
     return parsed_col.alias(column)
 
 
 def _months(frame: pl.DataFrame, source: str) -> pl.Series:
     col = frame.get_column("periode")
     if col.dtype == pl.Date or isinstance(col.dtype, pl.Datetime):
-        return (col.dt.year().cast(pl.Int32) * 12 + col.dt.month().cast(pl.Int32) - 1).alias(
-            "maaned"
-        )
+        dated = col.dt.year().cast(pl.Int32) * 12 + col.dt.month().cast(pl.Int32) - 1
+        return _check_span(frame, source, "periode", dated, "month").alias("maaned")
     if (
         col.dtype.is_integer()
         and col.null_count() == 0
         and bool(col.is_between(23_880, 25_211).all())
     ):
-        return col.cast(pl.Int32).alias("maaned")
+        return _check_span(frame, source, "periode", col.cast(pl.Int32), "month").alias("maaned")
     text = col.cast(pl.String).str.strip_chars()
     unique = text.unique()
     months: list[int | None] = []
@@ -158,9 +154,32 @@ def _months(frame: pl.DataFrame, source: str) -> pl.Series:
             )
             raise fail(source, row, "periode", what, "write months as 2019M11, 2019-11 or nov 2019")
         months.append(period.start)
-    return text.replace_strict(
-        unique, pl.Series(months, dtype=pl.Int32), return_dtype=pl.Int32
-    ).alias("maaned")
+    parsed = text.replace_strict(unique, pl.Series(months, dtype=pl.Int32), return_dtype=pl.Int32)
+    return _check_span(frame, source, "periode", parsed, "month").alias("maaned")
+
+
+def _check_span(
+    frame: pl.DataFrame, source: str, column: str, months: pl.Series, what: str
+) -> pl.Series:
+    """``months`` (month indexes), or the refusal of the first row before 1998 (when flexjob
+    and ledighedsydelse began) or more than 12 months after today (a typo: 2109, 2999)."""
+    latest = month_of_date(dt.date.today()) + MONTHS_AHEAD
+    outside = (months < FIRST_PERSON_MONTH) | (months > latest)
+    if outside.any():
+        row = first_row(frame, outside.fill_null(False))
+        early = int(months.filter((frame.get_column(ROW) == row) & outside)[0]) < (
+            FIRST_PERSON_MONTH
+        )
+        raise fail(
+            source,
+            row,
+            column,
+            f"the {what} is before 1998 (when flexjob and ledighedsydelse began)"
+            if early
+            else f"the {what} is more than 12 months after today",
+            f"correct the {what} (a typo in the year?)",
+        )
+    return months
 
 
 def _cent_expr(s: pl.Expr) -> pl.Expr:
@@ -188,6 +207,16 @@ def _hours(frame: pl.DataFrame, column: str, source: str, *, in_cent: bool) -> p
     if col.dtype.is_integer():
         cent = col.cast(pl.Int64) * (1 if in_cent else 100)
     elif col.dtype.is_float():
+        odd = col.is_nan() | col.is_infinite()
+        if odd.any():
+            row = first_row(frame, odd.fill_null(False))
+            raise fail(
+                source,
+                row,
+                column,
+                "hours are not a number (NaN or infinite)",
+                "write the hours as a number (0 for a month without hours)",
+            )
         cent = (col * (1 if in_cent else 100)).round(0).cast(pl.Int64)
     else:
         text = col.cast(pl.String).str.replace_all("\u00a0", " ").str.strip_chars()

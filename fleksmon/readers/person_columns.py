@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,7 +18,7 @@ import polars as pl
 
 from fleksmon.errors import FleksmonError, has_cpr
 from fleksmon.formats import csv, parquet, xlsx
-from fleksmon.formats.files import container, refuse_container
+from fleksmon.formats.files import container, native_path, refuse_container
 
 ROW = "_row"
 """The column holding each row's number in the file (as the user sees it)."""
@@ -89,35 +90,62 @@ HEADER_LEAST = 2
 """Known column names a header row of a person-level file holds at least."""
 
 
-def read_raw(path: Path, folder: Path) -> tuple[pl.LazyFrame, int | None]:
-    """The file as a lazy frame of its columns (text, or Parquet's types) plus :data:`ROW`,
-    and its row count when known without reading it; a re-encoded copy goes to ``folder``."""
+@dataclass
+class Opened:
+    """A person-level file opened through the parser of its format: a lazy frame of
+    :data:`ROW` and the recognized columns under their canonical names, those names,
+    the recognized columns for messages, the file's rows when known without reading
+    it, and what the parser had to say (which sheet was read)."""
+
+    frame: pl.LazyFrame
+    columns: list[str]
+    known: str
+    rows: int | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def open_extract(path: Path, folder: Path) -> Opened:
+    """Open a person-level CSV, workbook or Parquet file (told by its first bytes, not its
+    name); a re-encoded copy of a text file goes to ``folder``. Refuses a header row
+    holding a CPR number and two columns for one canonical name."""
     kind = container(path)
+    warnings: list[str] = []
+    rows: int | None = None
     if kind == "zip":
-        frame = xlsx.read_frame(path, HEADER_NAMES, HEADER_LEAST, ROW)
-        return frame.lazy(), frame.height
-    if kind == "parquet":
-        return parquet.scan_parquet(path, ROW)
-    if kind in ("text", "utf-16", "gzip"):
-        return csv.scan_csv(path, folder, HEADER_NAMES, HEADER_LEAST, ROW), None
-    raise refuse_container(path, kind)
+        table, warnings = xlsx.read_frame(path, HEADER_NAMES, HEADER_LEAST, ROW)
+        frame, rows = table.lazy(), table.height
+        header = [c for c in table.columns if c != ROW]
+    elif kind == "parquet":
+        frame, rows = parquet.scan_parquet(native_path(path, folder), ROW)
+        header = [c for c in frame.collect_schema().names() if c != ROW]
+    elif kind in ("text", "utf-16", "gzip"):
+        frame, header = csv.scan_csv(path, folder, HEADER_NAMES, HEADER_LEAST, ROW)
+    else:
+        raise refuse_container(path, kind)
+    source = path.name
+    check_header(source, header)
+    names = [c for c in frame.collect_schema().names() if c != ROW]
+    renames = {
+        names[i]: canon for i, canon in canonical_renames(header, source).items() if i < len(names)
+    }
+    frame = frame.select([ROW, *renames]).rename(renames)
+    columns = list(renames.values())
+    return Opened(frame, columns, known_columns(columns, len(header)), rows, warnings)
 
 
-def canonical_renames(columns: list[str], source: str) -> dict[str, str]:
-    """Header → canonical name for the recognized columns (a second column for the same
-    canonical name is refused)."""
-    renames: dict[str, str] = {}
-    for name in columns:
-        if name == ROW:
-            continue
-        canon = _LOOKUP.get(fold_header(name))
+def canonical_renames(header: list[str], source: str) -> dict[int, str]:
+    """Position → canonical name of the recognized header cells (a second column for the
+    same canonical name is refused)."""
+    renames: dict[int, str] = {}
+    for i, name in enumerate(header):
+        canon = _LOOKUP.get(fold_header(name or ""))
         if canon is None:
             continue
         if canon in renames.values():
             raise fail(
                 source, None, name, f"a second column for {canon!r}", "keep one of the two columns"
             )
-        renames[name] = canon
+        renames[i] = canon
     return renames
 
 

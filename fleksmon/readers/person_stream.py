@@ -103,13 +103,8 @@ def _stage(
 ) -> StagedExtract:
     spill = folder / ".spill"
     spill.mkdir(exist_ok=True)
-    raw, total = columns.read_raw(path, spill)
-    found = [c for c in raw.collect_schema().names() if c != _ROW]
-    columns.check_header(source, found)
-    renames = columns.canonical_renames(found, source)
-    frame = raw.select([_ROW, *renames]).rename(renames)
-    data_cols = list(renames.values())
-    known = columns.known_columns(data_cols, len(found))
+    opened = columns.open_extract(path, spill)
+    frame, data_cols, known, total = opened.frame, opened.columns, opened.known, opened.rows
     chosen, frame = columns.resolve_kind(source, frame, data_cols, kind, known)
     named = [c for c in frame.collect_schema().names() if c != _ROW]
     frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in named))
@@ -124,7 +119,9 @@ def _stage(
     if total is None:
         total = rows
     empty = total - rows
-    warnings = [f"{empty} empty rows skipped"] if empty > 0 else []
+    warnings = list(opened.warnings)
+    if empty > 0:
+        warnings.append(f"{empty} empty rows skipped")
     checks.check_person_ids(ids, source)
     hashed = pseudonymize(ids.select("person", _ROW), key, source=source, row_column=_ROW)
     lookup = pl.DataFrame({"_id": ids.get_column("person"), "_person": hashed.get_column("person")})
