@@ -194,6 +194,16 @@ def round_half_away(x: float, digits: int = 0) -> float:
     return float(Decimal(repr(float(x) + 0.0)).quantize(step, rounding=ROUND_HALF_UP))
 
 
+def fraction(pct: float) -> float:
+    """A percent as the fraction a sheet's percent format shows, the float nearest to the
+    decimal as written: ``2.9 → 0.029`` (``2.9 / 100`` is 0.028999999999999998).
+
+    >>> fraction(2.9), fraction(87.9), fraction(-0.06)
+    (0.029, 0.879, -0.0006)
+    """
+    return float(Decimal(repr(float(pct))).scaleb(-2))
+
+
 def format_int(x: float) -> str:
     """A whole number with Danish thousands separators: ``1227 → '1.227'``."""
     return f"{round_half_away(x):,.0f}".replace(",", ".")

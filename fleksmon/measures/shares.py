@@ -204,6 +204,14 @@ def _units(value: pl.Expr) -> pl.Expr:
     return (value * COUNT_UNITS).round(0).cast(pl.Int64)
 
 
+def _from_units(units: pl.Expr) -> pl.Expr:
+    """An exact number of ``COUNT_UNITS`` as the float nearest to it: ``29000`` is 2.9, as
+    written in the file. (A float division by a constant is done as a multiplication by
+    its reciprocal in a lazy plan, which gives 2.9000000000000004; a decimal does not.)"""
+    scale = pl.Decimal(38, 4)
+    return (units.cast(scale) / pl.lit(COUNT_UNITS).cast(scale)).cast(pl.Float64)
+
+
 def _target_units(cid: str, target_pct: float) -> int:
     """A target in percent as an exact integer number of ``TARGET_UNITS``."""
     scaled = target_pct * TARGET_UNITS
@@ -248,7 +256,7 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
     has_share = n.is_not_null() & p.is_not_null() & (n > 0)
     share = pl.when(has_share).then((100 * p).cast(pl.Float64) / n.cast(pl.Float64))
     if crit.share:
-        share = pl.when(has_share).then(p.cast(pl.Float64) / COUNT_UNITS)
+        share = pl.when(has_share).then(_from_units(p))
     # excess = (t·N − P) in units of 1/(100·TARGET_UNITS·COUNT_UNITS) persons.
     excess = t * n - 100 * TARGET_UNITS * p
     if crit.direction == "lower":
@@ -258,10 +266,7 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
             share.alias("share_pct"),
             (t.cast(pl.Float64) / TARGET_UNITS).alias("target_pct"),
             pl.when(has_share).then(excess <= 0).alias("met"),
-            *[
-                (pl.col(f"_{c}").cast(pl.Float64) / COUNT_UNITS).alias(c)
-                for c in [*VALUE_COLUMNS, *extras]
-            ],
+            *[_from_units(pl.col(f"_{c}")).alias(c) for c in [*VALUE_COLUMNS, *extras]],
         )
         .with_columns(
             pl.when(pl.col("met").not_())

@@ -19,7 +19,7 @@ from fleksmon.formats.files import check_file, container
 from fleksmon.formats.sheet import Sheet
 from fleksmon.formats.text import decode
 from fleksmon.formats.xlsx import read_xlsx
-from fleksmon.readers.columns import ROLE_NAMES, find_table, title_texts
+from fleksmon.readers.columns import ROLE_NAMES, find_table, tables_in, title_texts
 from fleksmon.readers.jobindsats import read_json
 from fleksmon.readers.labels import Measures
 from fleksmon.readers.layout import combine, to_long
@@ -88,6 +88,33 @@ def _load(path: Path) -> tuple[list[Sheet], str]:
     return [read_csv(path, ROLE_NAMES["area"])], "csv"
 
 
+def _table(name: str, table: str | None, sheet: Sheet) -> str | None:
+    """The Jobindsats table of a sheet: from ``--table``, the file name, the title rows or
+    the JSON. Where two of them name different tables, or the file name names two, the
+    file is refused, naming both."""
+    named = tables_in(name)
+    if len(named) > 1:
+        raise FleksmonError(
+            f"{name}: the file name names two Jobindsats tables, {named[0]} and {named[1]}",
+            "Rename the file so that it names the one table the download is from",
+        )
+    said = {
+        "--table": table.strip().upper() if table else None,
+        "the file name": named[0] if named else None,
+        "the title rows": find_table(title_texts(sheet)),
+        "the JSON": sheet.table,
+    }
+    found = [(where, t) for where, t in said.items() if t]
+    for where, other in found[1:]:
+        if other != found[0][1]:
+            raise FleksmonError(
+                f"{name}: table {found[0][1]} from {found[0][0]}, but {other} from {where}",
+                "Check which table the download is from, and rename the file or fix --table "
+                "to match it",
+            )
+    return found[0][1] if found else None
+
+
 def read_aggregate(
     path: Path, *, table: str | None = None, labels: Mapping[str, str] | None = None
 ) -> ReadResult:
@@ -102,8 +129,7 @@ def read_aggregate(
     parts, tables = [], []
     kept: dict[str, str] = {}
     for sheet in sheets:
-        found = table.upper() if table else None
-        found = found or find_table([path.name]) or find_table(title_texts(sheet)) or sheet.table
+        found = _table(path.name, table, sheet)
         measures = Measures(path.name, found, labels)
         parts.append(to_long(sheet, measures, warnings))
         tables.append(found)

@@ -43,17 +43,32 @@ TABLE_GROUPS = {"fleksjob": "Y08A02", "ledighedsydelse": "Y09A02", "ressourcefor
 """Measure-group labels (``Fleksjob: Antal fuldtidspersoner``) and the table they stand for."""
 
 GROUP_WORDS = frozenset({"", *TABLE_GROUPS})
-_TABLE_RX = re.compile(r"(?i)(?<![a-z0-9])(y\d{2}[a-z]\d{2})(?![a-z0-9])")
+_TABLE_RX = re.compile(
+    r"(?<!\d)((?i:y\d{2}[a-z]\d{2}))(?!\d)|(?<![A-Za-z0-9])([A-Z]{4}\d{2})(?![A-Za-z0-9])"
+)
+"""A Jobindsats table id: ``Y08A02`` anywhere in a text (``SAJobindsatsY08A02.csv``), in
+any case, not inside a longer number; or four capitals and two digits standing alone
+(``OTIJ01``)."""
 NOT_CALENDAR_RX = re.compile(r"(?i)qmat|^\d{4}\s*mat\d*$|ytd")
 """Period codes that are not calendar periods: moving annual totals, year-to-date."""
+
+
+def tables_in(text: str) -> list[str]:
+    """Every Jobindsats table id in a text, upper-cased, once each, in order.
+
+    >>> tables_in("SAJobindsatsY08A02.csv"), tables_in("otij01 OTIJ01-2020QMAT02.json")
+    (['Y08A02'], ['OTIJ01'])
+    """
+    found = (m.group(1) or m.group(2) for m in _TABLE_RX.finditer(text))
+    return list(dict.fromkeys(t.upper() for t in found))
 
 
 def find_table(texts: Sequence[str]) -> str | None:
     """The first Jobindsats table id (``Y08A02``) in some texts, upper-cased."""
     for text in texts:
-        found = _TABLE_RX.search(text)
+        found = tables_in(text)
         if found:
-            return found.group(1).upper()
+            return found[0]
     return None
 
 

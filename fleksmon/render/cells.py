@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from fleksmon.numbers import fraction
 from fleksmon.render.table import MET, NONE
 from fleksmon.report import Section
 
@@ -40,7 +41,7 @@ def share_cell(value: float | str | None) -> Cell:
     discretion: its text, ``x``)."""
     if isinstance(value, str):
         return (value, None)
-    return (NONE, None) if value is None else (value / 100.0, PCT)
+    return (NONE, None) if value is None else (fraction(value), PCT)
 
 
 def count_cell(value: float | str | None) -> Cell:

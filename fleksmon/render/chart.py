@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from fleksmon import areas
 from fleksmon.criteria import Criterion
+from fleksmon.numbers import fraction
 from fleksmon.report import TOP10
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def lines(chart: pl.DataFrame, crit: Criterion) -> list[Line]:
     single = chart.height == 1
     colours = iter(KOMMUNE_COLOURS * 10)
     for name in chart.columns[1:]:
-        values = [None if v is None else v / 100.0 for v in chart[name].to_list()]
+        values = [None if v is None else fraction(v) for v in chart[name].to_list()]
         if name == areas.HELE_LANDET:
             out.append(Line(name, values, "land", "000000", 2.0, "dash", single))
         elif name == TOP10:

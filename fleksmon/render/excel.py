@@ -49,6 +49,7 @@ from openpyxl.worksheet.pagebreak import Break
 from fleksmon import texts
 from fleksmon.errors import FleksmonError, mask_cpr
 from fleksmon.measure_ids import MEASURE_LABELS
+from fleksmon.numbers import fraction
 from fleksmon.render import chart
 from fleksmon.render import template as filler
 from fleksmon.render.cells import COUNT, PCT, PP, Cell, row_values, set_value
@@ -373,7 +374,7 @@ def _data_sheet(t: _Target, data: ReportData) -> None:
             if isinstance(value, bool):
                 value = yes if value else no
             elif percent and value is not None:
-                value = value / 100.0
+                value = fraction(value)
             t.put(row, col, value, fmt)
             shown.append(len(_shown(value, PCT if percent else fmt)) + 2)
         widths.append(max(max(shown), max(len(x) for x in head.split("\n")) * 1.15 + 2))

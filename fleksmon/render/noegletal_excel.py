@@ -14,6 +14,7 @@ import polars as pl
 from openpyxl.utils import get_column_letter
 
 from fleksmon import report, texts
+from fleksmon.numbers import fraction
 from fleksmon.render import excel
 from fleksmon.render.cells import COUNT
 from fleksmon.render.table import NONE
@@ -49,7 +50,7 @@ def noegletal_sheet(ws: object, result: Result, series: pl.DataFrame) -> None:
         t.put(row, 1, period.human())
         for col, area in enumerate(areas_shown, start=2):
             share = value.get((code, area))
-            t.put(row, col, NONE if share is None else share / 100.0, SHARE)
+            t.put(row, col, NONE if share is None else fraction(share), SHARE)
         t.put(row, len(heads), counted.get(code), COUNT)
     wide = series.with_columns(
         pl.col("period").replace_strict({p.code(): p.human() for p in result.periods})

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from fleksmon import texts
+from fleksmon.numbers import fraction
 from fleksmon.render import excel
 from fleksmon.render.cells import set_value
 from fleksmon.render.overblik import MISSING, note_lines
@@ -39,7 +40,7 @@ def _wrap(text: str, width: int) -> str:
 
 def _cells(row: dict[str, Any]) -> list[tuple[Any, str | None]]:
     def share(value: float | None) -> tuple[Any, str | None]:
-        return (MISSING, None) if value is None else (value / 100.0, SHARE)
+        return (MISSING, None) if value is None else (fraction(value), SHARE)
 
     def points(value: float | None) -> tuple[Any, str | None]:
         return (MISSING, None) if value is None else (value, POINTS)

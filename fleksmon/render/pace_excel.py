@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.utils import get_column_letter
 
 from fleksmon import texts
+from fleksmon.numbers import fraction
 from fleksmon.render import excel
 from fleksmon.render.cells import set_value
 from fleksmon.render.table import MET, NONE, PACE_LABELS, ordered, reached_cell
@@ -45,8 +46,8 @@ def _cells(row: dict[str, Any]) -> list[tuple[Any, str | None]]:
     persons = row["gap_persons"]
     return [
         (row["kommune"], None),
-        (NONE, None) if share is None else (share / 100.0, SHARE),
-        (row["target_pct"] / 100.0, SHARE),
+        (NONE, None) if share is None else (fraction(share), SHARE),
+        (fraction(row["target_pct"]), SHARE),
         (MET, None) if met else ((NONE, None) if persons is None else (persons, COUNT)),
         (MET, None) if met else (_count(row["per_month"])),
         (NONE, None) if pace is None else (pace, PACE),

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from fleksmon import texts
+from fleksmon.numbers import fraction
 from fleksmon.periods import month_human
 from fleksmon.render import excel
 from fleksmon.render.cells import set_value
@@ -36,7 +37,7 @@ def _value(report: RfReport, row: dict[str, Any], key: str) -> Cell:
     value = row[key]
     if value is None:
         return (report.shown_instead(row["kommune"], key) or NONE, None)
-    return (value / 100.0, SHARE) if key.endswith("_pct") else (value, COUNT)
+    return (fraction(value), SHARE) if key.endswith("_pct") else (value, COUNT)
 
 
 def _block(
