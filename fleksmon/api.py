@@ -26,7 +26,7 @@ from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import discretion, overblik, pace, shares
 from fleksmon.periods import Period, month_code, month_date, month_human, parse_period
-from fleksmon.query import Query, Selection, make_query
+from fleksmon.query import Query, QueryFields, make_query
 from fleksmon.store import Store
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def compute(
     query: Query | None = None,
     *,
     latest_only: bool = False,
-    **selection: Unpack[Selection],
+    **selection: Unpack[QueryFields],
 ) -> Result:
     """A criterion's records for the selected areas and periods.
 
@@ -95,6 +95,7 @@ def compute(
     """
     q = make_query(query, **selection)
     crit = q.criterion(criterion)
+    wanted = q.areas()
     period = q.period
     if q.frame is not None:
         tidy, used = q.frame.lazy(), "aggregate"
@@ -120,7 +121,7 @@ def compute(
         raise _lacking(crit, tidy, used)
     months = _select_months(crit, usable, period, latest_only, whole)
     labels = {m: _period_of(crit, m, whole).human() for m in months}
-    selected = _select_areas(crit, full, q.kommuner, labels, notes)
+    selected = _select_areas(crit, full, wanted, labels, notes)
     baseline = _baseline(crit, tidy, whole)
     base = _baseline_shares(crit, full, tidy, baseline, q.discretion)
     records = _records(crit, selected, months, base, whole)
@@ -224,7 +225,7 @@ def _select_months(
 def _select_areas(
     crit: Criterion,
     full: pl.DataFrame,
-    kommuner: Sequence[str],
+    wanted: Sequence[str],
     labels: dict[int, str],
     notes: list[str],
 ) -> pl.DataFrame:
@@ -233,8 +234,7 @@ def _select_areas(
     sum that is unknown because a member's value is missing."""
     in_months = full.filter(pl.col("maaned").is_in(list(labels)))
     said = pl.col("population").is_not_null() | pl.col("missing").fill_null(False)
-    if kommuner:
-        wanted = list(dict.fromkeys(areas.resolve(k).name for k in kommuner))
+    if wanted:
         rows = in_months.filter(pl.col("kommune").is_in(wanted))
         found = set(rows.filter(said)["kommune"].to_list())
         absent = [w for w in wanted if w not in found]
@@ -358,7 +358,7 @@ def _data_note(used: str, periods: list[Period]) -> str:
 def gap(
     criterion: str | Criterion = "K1",
     query: Query | None = None,
-    **selection: Unpack[Selection],
+    **selection: Unpack[QueryFields],
 ) -> Result:
     """The distance to target now: the latest period with data, or the last of the period.
 
@@ -435,7 +435,7 @@ class Overblik:
     query: Query = field(default_factory=Query)
 
 
-def jobcenteroverblik(query: Query | None = None, **selection: Unpack[Selection]) -> Overblik:
+def jobcenteroverblik(query: Query | None = None, **selection: Unpack[QueryFields]) -> Overblik:
     """The Jobcenteroverblik of the query's one kommune (or region, Hele landet) for a quarter.
 
     The quarter is the query's period (a quarter), else the latest quarter the
@@ -443,12 +443,18 @@ def jobcenteroverblik(query: Query | None = None, **selection: Unpack[Selection]
     (see :mod:`fleksmon.measures.overblik`).
     """
     q = make_query(query, **selection)
-    if len(q.kommuner) != 1:
+    if q.source == "person":
+        raise FleksmonError(
+            "the Jobcenteroverblik is made from Jobindsats downloads, not person-level data",
+            "use --source auto or --source aggregate",
+        )
+    names = q.areas()
+    if len(names) != 1:
         raise FleksmonError(
             "the Jobcenteroverblik is made for one kommune",
             "give exactly one --kommune, e.g. --kommune Ballerup",
         )
-    area = areas.resolve(q.kommuner[0]).name
+    area = names[0]
     tidy, quarters = _overblik_data(q, area)
     if tidy is None or not quarters:
         raise FleksmonError(
@@ -468,6 +474,9 @@ def jobcenteroverblik(query: Query | None = None, **selection: Unpack[Selection]
         )
     records = overblik.overblik(tidy, area, quarter)
     notes = _overblik_notes(records, area, overblik.year_before(quarter))
+    if q.discretion:
+        records = overblik.suppress(records, q.discretion)
+        notes.append(texts.message("discretion", n=q.discretion))
     return Overblik(area, quarter, overblik.year_before(quarter), records, notes, q)
 
 
@@ -482,9 +491,10 @@ def _overblik_data(q: Query, area: str) -> tuple[pl.LazyFrame | None, list[tuple
 
 def has_overblik(query: Query) -> bool:
     """True when the query names one area and the data has a Jobcenteroverblik for it."""
-    if len(query.kommuner) != 1:
+    names = query.areas()
+    if len(names) != 1:
         return False
-    return bool(_overblik_data(query, areas.resolve(query.kommuner[0]).name)[1])
+    return bool(_overblik_data(query, names[0])[1])
 
 
 def _overblik_notes(records: pl.DataFrame, area: str, before: Period) -> list[str]:
@@ -524,7 +534,7 @@ def all_met(result: Result) -> bool:
     that meets its target: an area without a share cannot be shown to meet it."""
     met = set(result.records.filter(pl.col("met").fill_null(False))["kommune"].to_list())
     shown = set(result.records["kommune"].to_list())
-    wanted = {areas.resolve(k).name for k in result.query.kommuner}
+    wanted = set(result.query.areas())
     return (shown | wanted) <= met
 
 

@@ -12,10 +12,14 @@ section is read with the rest of the file by :func:`fleksmon.targets.read_target
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fleksmon import areas
 from fleksmon.errors import FleksmonError
+
+Groups = Mapping[str, Sequence[str]]
+"""Groups of kommuner by name (a targets file's ``[grupper]``)."""
 
 _FIX = 'write [grupper] and below it Deltagerkommuner = ["Aalborg", "Viborg"]'
 
@@ -52,3 +56,31 @@ def check_groups(path: Path, spec: object) -> dict[str, tuple[str, ...]]:
             found.append(area.name)
         groups[name] = tuple(found)
     return groups
+
+
+def resolve_names(names: Sequence[str], groups: Groups) -> tuple[str, ...]:
+    """Each name as an area's canonical name or a group's name, each once, in order; an
+    unknown name is a one-line error suggesting the closest areas."""
+    by_key = {areas.fold(name): name for name in groups}
+    found: list[str] = []
+    for name in names:
+        group = by_key.get(areas.fold(str(name)))
+        found.append(group if group is not None else areas.resolve(name).name)
+    return tuple(dict.fromkeys(found))
+
+
+def expand(
+    names: Sequence[str], groups: Groups
+) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The areas of ``names`` (a group's name replaced by its kommuner, each area once)
+    and the groups among them with their kommuner (the group total rows)."""
+    wanted: list[str] = []
+    totals: list[tuple[str, tuple[str, ...]]] = []
+    for name in resolve_names(names, groups):
+        if name in groups:
+            members = tuple(areas.resolve(k).name for k in groups[name])
+            wanted.extend(members)
+            totals.append((name, members))
+        else:
+            wanted.append(name)
+    return tuple(dict.fromkeys(wanted)), tuple(totals)

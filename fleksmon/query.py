@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from fleksmon.criteria import CRITERIA, Criterion, get_criterion
 from fleksmon.errors import FleksmonError
+from fleksmon.groups import expand
 from fleksmon.periods import Period
 
 if TYPE_CHECKING:
@@ -66,17 +67,10 @@ class Query:
     def __post_init__(self) -> None:
         names = (self.kommuner,) if isinstance(self.kommuner, str) else tuple(self.kommuner)
         object.__setattr__(self, "kommuner", names)
-        if self.discretion < 0:
-            raise FleksmonError(
-                f"--discretion {self.discretion} is not a count",
-                "give the smallest count to show, e.g. --discretion 5 (0: off)",
-            )
-        if self.source not in SOURCES:
-            raise FleksmonError(
-                f"unknown source {self.source!r}", f"use one of {', '.join(SOURCES)}"
-            )
+        check_discretion(self.discretion)
+        check_source(self.source)
 
-    def but(self, **changes: Unpack[Selection]) -> Query:
+    def but(self, **changes: Unpack[QueryFields]) -> Query:
         """The same query with some fields changed."""
         return replace(self, **changes)
 
@@ -86,12 +80,34 @@ class Query:
 
         return self.store if self.store is not None else Store()
 
+    def areas(self) -> tuple[str, ...]:
+        """The areas asked for by canonical name, each group replaced by its kommuner, each
+        area once (empty: every area with data); an unknown name is a one-line error."""
+        return expand(self.kommuner, self.groups)[0]
+
     def criterion(self, key: str | Criterion) -> Criterion:
         """A criterion by ``K1``, ``1``, ``r2``… from this query's criteria table."""
         return key if isinstance(key, Criterion) else get_criterion(key, self.criteria)
 
 
-class Selection(TypedDict, total=False):
+def check_discretion(n: int) -> int:
+    """``--discretion``: a count (0 is off)."""
+    if n < 0:
+        raise FleksmonError(
+            f"--discretion {n} is not a count",
+            "give the smallest count to show, e.g. --discretion 5 (0: off)",
+        )
+    return n
+
+
+def check_source(source: str) -> str:
+    """``--source``: one of :data:`SOURCES`."""
+    if source not in SOURCES:
+        raise FleksmonError(f"unknown source {source!r}", f"use one of {', '.join(SOURCES)}")
+    return source
+
+
+class QueryFields(TypedDict, total=False):
     """The fields of a :class:`Query` as keyword arguments (``fleksmon.gap(kommuner=…)``)."""
 
     kommuner: Sequence[str]
@@ -105,7 +121,7 @@ class Selection(TypedDict, total=False):
     groups: Mapping[str, Sequence[str]]
 
 
-def make_query(query: Query | None = None, **selection: Unpack[Selection]) -> Query:
+def make_query(query: Query | None = None, **selection: Unpack[QueryFields]) -> Query:
     """``query`` (or an empty one) with the keyword fields applied."""
     base = query if query is not None else Query()
     return base.but(**selection) if selection else base

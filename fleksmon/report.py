@@ -130,7 +130,7 @@ class ReportData:
 
 def _chart_areas(result: api.Result) -> list[str]:
     if result.query.kommuner:
-        names = list(dict.fromkeys(areas.resolve(k).name for k in result.query.kommuner))
+        names = list(result.query.areas())
     else:
         shown = list(dict.fromkeys(result.records["kommune"].to_list()))
         names = [n for n in shown if (a := areas.try_area(n)) is not None and a.kind == "kommune"]

@@ -30,8 +30,9 @@ import polars as pl
 from fleksmon import api, areas, texts
 from fleksmon.criteria import RF_CATEGORIES, RF_INDICATOR_SUMS, RF_INDICATORS, Criterion
 from fleksmon.errors import FleksmonError
+from fleksmon.groups import resolve_names
 from fleksmon.periods import Period, month_code
-from fleksmon.query import Query, Selection, make_query
+from fleksmon.query import Query, QueryFields, make_query
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -184,19 +185,16 @@ def _expand(
     With no areas asked for, every group is shown; several kommuner named one by one
     get an ``I alt`` row.
     """
-    by_key = {areas.fold(name): name for name in groups}
     wanted: list[str] = []
     totals: list[tuple[str, list[str]]] = []
     single: list[str] = []
-    named = list(kommuner) or ([] if not groups else list(groups))
-    for name in named:
-        group = by_key.get(areas.fold(name))
-        if group is None:
-            single.append(areas.resolve(name).name)
+    for name in resolve_names(list(kommuner) or list(groups), groups):
+        if name not in groups:
+            single.append(name)
             continue
-        members = [areas.resolve(k).name for k in groups[group]]
+        members = [areas.resolve(k).name for k in groups[name]]
         wanted.extend(members)
-        totals.append((group, members))
+        totals.append((name, members))
     wanted.extend(single)
     kommune_only = [n for n in single if areas.resolve(n).kind == "kommune"]
     if len(kommune_only) >= 2 and not totals:
@@ -204,7 +202,7 @@ def _expand(
     return list(dict.fromkeys(wanted)), totals
 
 
-def ressourceforloeb(query: Query | None = None, **selection: Unpack[Selection]) -> RfReport:
+def ressourceforloeb(query: Query | None = None, **selection: Unpack[QueryFields]) -> RfReport:
     """The ressourceforløb report for the query's period (default: the latest with data).
 
     The query's ``groups`` map a group name (e.g. ``Deltagerkommuner``) to its

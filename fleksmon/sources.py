@@ -15,9 +15,9 @@ from fleksmon import areas, texts
 from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.periods import Period, month_date, month_human
+from fleksmon.query import check_source
 from fleksmon.store import Store
 
-SOURCES = ("auto", "aggregate", "person")
 PERSON_KINDS_FOR = {
     "K2": ("ly-forloeb", "ly-maaneder"),
     "K3": ("fleksjob-timer",),
@@ -249,8 +249,7 @@ def tidy_for(
     ``auto`` takes person-level data where the store holds it for the criterion
     (it is exact), else the aggregated extracts.
     """
-    if source not in SOURCES:
-        raise FleksmonError(f"unknown source {source!r}", f"use one of {', '.join(SOURCES)}")
+    check_source(source)
     if source in ("auto", "person"):
         person = _person_counts(store, crit, as_of, period)
         if person is not None:

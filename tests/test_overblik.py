@@ -308,3 +308,23 @@ def test_plain_ingest_of_an_overblik_download_hints_at_the_kind(cli: Run, tmp_pa
     assert result.exit_code == 2
     assert result.stderr.endswith("; for the Jobcenteroverblik: --kind overblik.\n")
     assert not (tmp_path / "s").exists() or not any((tmp_path / "s").rglob("*.parquet"))
+
+
+def test_overblik_takes_discretion_and_refuses_person_data(cli: Run, ob_store: Store) -> None:
+    """overblik takes the shared options: --discretion hides a small count and the area's
+    share and change on it (never Hele landet's); --source person is refused."""
+    result = api.jobcenteroverblik(kommuner=["Ballerup"], store=ob_store, discretion=500)
+    fleksjob = result.records.filter(pl.col("status") == "fleksjob").row(0, named=True)
+    assert (fleksjob["fuldtidspersoner"], fleksjob["share_pct"], fleksjob["suppressed"]) == (
+        None,
+        None,
+        True,
+    )
+    assert cells(fleksjob, 500) == ["Fleksjob", "<500", "x", "1,9", "x", "0,1"]
+    assert result.notes[-1].startswith("Diskretion: antal under 500 vises som <500;")
+    out = cli("overblik", "-k", "Ballerup", "--source", "person", "-s", str(ob_store.root))
+    assert (out.exit_code, out.stderr) == (
+        2,
+        "Error: the Jobcenteroverblik is made from Jobindsats downloads, not person-level "
+        "data. Use --source auto or --source aggregate.\n",
+    )

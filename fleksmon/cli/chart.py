@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fleksmon.cli.options import (
-    OUTPUT,
-    AsOfOpt,
-    CriterionOpt,
-    DiscretionOpt,
-    KommuneOpt,
-    PeriodOpt,
-    SourceOpt,
-    StoreOpt,
-    TargetsOpt,
-)
-from fleksmon.cli.options import Source as SourceEnum
+from fleksmon.cli.options import OUTPUT, selection_options
+
+if TYPE_CHECKING:
+    from fleksmon.selection import Selection
 
 
 class ImageFormat(StrEnum):
@@ -36,6 +28,7 @@ ImageFormatOpt = Annotated[
 ]
 
 
+@selection_options()
 def chart(
     folder: Annotated[
         Path,
@@ -44,14 +37,7 @@ def chart(
             show_default=False,
         ),
     ],
-    criterion: CriterionOpt = None,
-    kommune: KommuneOpt = None,
-    period: PeriodOpt = None,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    source: SourceOpt = SourceEnum.auto,
-    targets: TargetsOpt = None,
-    discretion: DiscretionOpt = 0,
+    sel: Selection,
     image: ImageFormatOpt = ImageFormat.both,
 ) -> None:
     """Write each criterion's chart as PNG and SVG: the same lines as the workbook's chart.
@@ -64,21 +50,12 @@ def chart(
     Example: fleksmon chart figurer --criterion 1 --kommune Viborg --kommune Thisted
     """
     from fleksmon import api, report
-    from fleksmon.cli import common
     from fleksmon.cli.output import err_console
     from fleksmon.errors import FleksmonError
     from fleksmon.render import image as images
 
-    query = common.make_query(
-        kommune=kommune,
-        period=period,
-        store=store,
-        as_of=as_of,
-        source=source.value,
-        targets=targets,
-        discretion=discretion,
-    )
-    data = report.workbook_data(api.criteria_ids(query, criterion), query)
+    query = sel.query()
+    data = report.workbook_data(api.criteria_ids(query, sel.criteria), query)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:

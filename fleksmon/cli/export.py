@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fleksmon.cli.options import (
-    OUTPUT,
-    AsOfOpt,
-    ByOpt,
-    CriterionOpt,
-    DiscretionOpt,
-    KommuneOpt,
-    PeriodOpt,
-    SourceOpt,
-    StoreOpt,
-    TargetsOpt,
-)
-from fleksmon.cli.options import Source as SourceEnum
+from fleksmon.cli.options import OUTPUT, ByOpt, selection_options
+
+if TYPE_CHECKING:
+    from fleksmon.selection import Selection
 
 TemplateOpt = Annotated[
     Path | None,
@@ -32,16 +23,10 @@ TemplateOpt = Annotated[
 ]
 
 
+@selection_options()
 def export(
     output: Annotated[Path, typer.Argument(help="The .xlsx file to write.", show_default=False)],
-    criterion: CriterionOpt = None,
-    kommune: KommuneOpt = None,
-    period: PeriodOpt = None,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    source: SourceOpt = SourceEnum.auto,
-    targets: TargetsOpt = None,
-    discretion: DiscretionOpt = 0,
+    sel: Selection,
     template: TemplateOpt = None,
     by: ByOpt = None,
 ) -> None:
@@ -70,21 +55,12 @@ def export(
     Example: fleksmon export report.xlsx --criterion 1 --criterion 3 --kommune Viborg
     """
     from fleksmon import api, report
-    from fleksmon.cli import common
     from fleksmon.cli.output import err_console
     from fleksmon.render import excel
 
     excel.check_paths(output, template)
-    query = common.make_query(
-        kommune=kommune,
-        period=period,
-        store=store,
-        as_of=as_of,
-        source=source.value,
-        targets=targets,
-        discretion=discretion,
-    )
-    ids = api.criteria_ids(query, criterion)
+    query = sel.query()
+    ids = api.criteria_ids(query, sel.criteria)
     data = report.workbook_data(ids, query)
     if by is not None:
         from fleksmon.render.pace_excel import extra_sheet as pace_sheet

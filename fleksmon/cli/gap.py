@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fleksmon.cli.options import (
-    AsOfOpt,
-    BomOpt,
-    ByOpt,
-    CriterionOpt,
-    DiscretionOpt,
-    FormatOpt,
-    KommuneOpt,
-    OutputOpt,
-    PeriodOpt,
-    SourceOpt,
-    StoreOpt,
-    TargetsOpt,
-)
-from fleksmon.cli.options import Source as SourceEnum
+from fleksmon.cli.options import BomOpt, ByOpt, FormatOpt, OutputOpt, selection_options
+
+if TYPE_CHECKING:
+    from fleksmon.selection import Selection
 
 
+@selection_options()
 def gap(
-    criterion: CriterionOpt = None,
-    kommune: KommuneOpt = None,
-    period: PeriodOpt = None,
+    sel: Selection,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     bom: BomOpt = False,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    source: SourceOpt = SourceEnum.auto,
-    targets: TargetsOpt = None,
-    discretion: DiscretionOpt = 0,
     by: ByOpt = None,
     fail_on_gap: Annotated[
         bool,
@@ -58,20 +41,11 @@ def gap(
     Example: fleksmon gap --criterion 1 --kommune Viborg --by 2020M12 --format csv
     """
     from fleksmon import api
-    from fleksmon.cli.common import make_query
     from fleksmon.cli.output import emit
     from fleksmon.render.table import gap_table, target_table
 
-    query = make_query(
-        kommune=kommune,
-        period=period,
-        store=store,
-        as_of=as_of,
-        source=source.value,
-        targets=targets,
-        discretion=discretion,
-    )
-    results = api.results(api.criteria_ids(query, criterion), query, latest_only=True)
+    query = sel.query()
+    results = api.results(api.criteria_ids(query, sel.criteria), query, latest_only=True)
     if by is not None:
         results = [api.months_to_target(r, by) for r in results]
     emit(results, fmt, output, bom=bom, table=gap_table if by is None else target_table)

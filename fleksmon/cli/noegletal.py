@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fleksmon.cli.options import (
-    SELECT,
-    AsOfOpt,
-    BomOpt,
-    CriterionOpt,
-    DiscretionOpt,
-    FormatOpt,
-    KommuneOpt,
-    OutputOpt,
-    PeriodOpt,
-    SourceOpt,
-    StoreOpt,
-    TargetsOpt,
-)
-from fleksmon.cli.options import Source as SourceEnum
+from fleksmon.cli.options import SELECT, BomOpt, FormatOpt, OutputOpt, selection_options
+
+if TYPE_CHECKING:
+    from fleksmon.selection import Selection
 
 
+@selection_options()
 def noegletal(
-    criterion: CriterionOpt = None,
-    kommune: KommuneOpt = None,
+    sel: Selection,
     months: Annotated[
         int, typer.Option("--months", "-m", help="How many months back.", rich_help_panel=SELECT)
     ] = 25,
-    period: PeriodOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     bom: BomOpt = False,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    source: SourceOpt = SourceEnum.auto,
-    targets: TargetsOpt = None,
-    discretion: DiscretionOpt = 0,
 ) -> None:
     """Key figures: the kommune's monthly share against Hele landet and the top-10 average.
 
@@ -51,26 +34,17 @@ def noegletal(
     Example: fleksmon noegletal --criterion 1 --kommune Ballerup --months 13
     """
     from fleksmon import report
-    from fleksmon.cli import common
     from fleksmon.cli.output import emit_frame
     from fleksmon.errors import FleksmonError
     from fleksmon.render.table import noegletal_table
 
-    if not criterion or len(criterion) != 1 or not kommune:
+    if len(sel.criteria) != 1 or not sel.names:
         raise FleksmonError(
             "noegletal needs one --criterion and at least one --kommune",
             "e.g. fleksmon noegletal --criterion 1 --kommune Ballerup",
         )
-    query = common.make_query(
-        kommune=kommune,
-        period=period,
-        store=store,
-        as_of=as_of,
-        source=source.value,
-        targets=targets,
-        discretion=discretion,
-    )
-    result, series = report.noegletal(criterion[0], query, months=months)
+    query = sel.query()
+    result, series = report.noegletal(sel.criteria[0], query, months=months)
     if output is not None and output.suffix.lower() == ".xlsx":
         from fleksmon.cli.output import err_console
         from fleksmon.render.noegletal_excel import write_noegletal

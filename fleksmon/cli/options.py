@@ -1,12 +1,19 @@
-"""Options shared by the commands, defined once as ``Annotated`` aliases."""
+"""Options shared by the commands, defined once as ``Annotated`` aliases, and the one
+bundle of selection options every command that shows figures takes
+(:func:`selection_options`)."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
+
+from fleksmon.query import SOURCES
 
 SELECT = "Selection"
 OUTPUT = "Output"
@@ -21,14 +28,6 @@ class Format(StrEnum):
     csv_da = "csv-da"
     json = "json"
     xlsx = "xlsx"
-
-
-class Source(StrEnum):
-    """Which data a criterion is computed from."""
-
-    auto = "auto"
-    aggregate = "aggregate"
-    person = "person"
 
 
 def several(values: list[str] | None) -> list[str] | None:
@@ -134,10 +133,12 @@ AsOfOpt = Annotated[
     ),
 ]
 SourceOpt = Annotated[
-    Source,
+    str,
     typer.Option(
         "--source",
-        help="auto = person-level data where the store has it, else aggregates.",
+        metavar="<" + "|".join(SOURCES) + ">",
+        help="auto = person-level data where the store has it, else aggregates; aggregate "
+        "= the downloads only; person = person-level data only.",
         rich_help_panel=DATA,
     ),
 ]
@@ -159,3 +160,87 @@ ByOpt = Annotated[
         rich_help_panel=SELECT,
     ),
 ]
+
+
+_SHARED: dict[str, tuple[Any, Any]] = {
+    "criterion": (CriterionOpt, None),
+    "kommune": (KommuneOpt, None),
+    "period": (PeriodOpt, None),
+    "store": (StoreOpt, None),
+    "as_of": (AsOfOpt, None),
+    "source": (SourceOpt, "auto"),
+    "targets": (TargetsOpt, None),
+    "discretion": (DiscretionOpt, 0),
+}
+"""The selection options: name, then the ``Annotated`` type and default."""
+_HEAD = ("criterion", "kommune", "period")
+"""The options that take the place of ``sel``; the others follow the command's own."""
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def _evaluated(param: inspect.Parameter, command: Callable[..., None]) -> inspect.Parameter:
+    """A command's parameter with its annotation evaluated in the command's module (the
+    modules write annotations as text); ``sel`` is left as it is, it is replaced."""
+    if param.name == "sel" or not isinstance(param.annotation, str):
+        return param
+    names = getattr(command, "__globals__", {})
+    return param.replace(annotation=eval(param.annotation, names))
+
+
+def selection_options(*, criteria: bool = True) -> Callable[[Command], Command]:
+    """Give a command the shared selection options (``--criterion`` only with
+    ``criteria``) in place of its parameter ``sel``, and call it with them resolved
+    into one :class:`~fleksmon.selection.Selection` (see :func:`fleksmon.selection.resolve`):
+    a typo in a kommune, criterion or period fails before the command reads any data.
+
+    >>> @selection_options(criteria=False)
+    ... def show(sel, wide: bool = False) -> None:
+    ...     print(sel.names, sel.period.code(), wide)
+    >>> list(inspect.signature(show).parameters)
+    ['kommune', 'period', 'wide', 'store', 'as_of', 'source', 'targets', 'discretion']
+    >>> show(kommune=["aarhus"], period="2019K3", wide=True)
+    ('Aarhus',) 2019M07..2019M09 True
+    """
+    names = [n for n in _SHARED if criteria or n != "criterion"]
+
+    def decorate(command: Command) -> Command:
+        signature = inspect.signature(command)
+        own = [_evaluated(p, command) for p in signature.parameters.values()]
+        at = [p.name for p in own].index("sel")
+        shared = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=_SHARED[name][0],
+                default=_SHARED[name][1],
+            )
+            for name in names
+        ]
+        rest = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[at + 1 :]]
+        head = [p for p in shared if p.name in _HEAD]
+        tail = [p for p in shared if p.name not in _HEAD]
+        params = [*own[:at], *head, *rest, *tail]
+
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> None:
+            from fleksmon.selection import resolve
+
+            values = {name: kwargs.pop(name, _SHARED[name][1]) for name in names}
+            sel = resolve(
+                kommuner=values["kommune"],
+                criteria=values.get("criterion"),
+                period=values["period"],
+                source=values["source"],
+                as_of=values["as_of"],
+                discretion=values["discretion"],
+                store=values["store"],
+                targets=values["targets"],
+            )
+            command(*args, sel=sel, **kwargs)
+
+        run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in params}
+        return run  # type: ignore[return-value]
+
+    return decorate

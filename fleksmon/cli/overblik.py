@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from fleksmon.cli.options import (
-    AsOfOpt,
-    BomOpt,
-    FormatOpt,
-    KommuneOpt,
-    OutputOpt,
-    PeriodOpt,
-    StoreOpt,
-)
+from typing import TYPE_CHECKING
+
+from fleksmon.cli.options import BomOpt, FormatOpt, OutputOpt, selection_options
+
+if TYPE_CHECKING:
+    from fleksmon.selection import Selection
 
 
+@selection_options(criteria=False)
 def overblik(
-    kommune: KommuneOpt = None,
-    period: PeriodOpt = None,
+    sel: Selection,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     bom: BomOpt = False,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
 ) -> None:
     """Jobcenteroverblik: the population 16-66 by labour-market status in a quarter.
 
@@ -34,13 +29,10 @@ def overblik(
     Example: fleksmon overblik --kommune Ballerup --period 2018K2
     """
     from fleksmon import api
-    from fleksmon.cli import common
     from fleksmon.cli.output import emit_frame, err_console
     from fleksmon.render.overblik import overblik_table
 
-    query = common.make_query(
-        kommune=kommune, period=period, store=store, as_of=as_of, source="auto", targets=None
-    )
+    query = sel.query()
     result = api.jobcenteroverblik(query)
     if output is not None and output.suffix.lower() == ".xlsx":
         from fleksmon.render.overblik_excel import write_overblik

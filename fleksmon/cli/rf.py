@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fleksmon.cli.options import (
-    OUTPUT,
-    AsOfOpt,
-    BomOpt,
-    DiscretionOpt,
-    FormatOpt,
-    KommuneOpt,
-    OutputOpt,
-    PeriodOpt,
-    SourceOpt,
-    StoreOpt,
-    TargetsOpt,
-)
-from fleksmon.cli.options import Source as SourceEnum
+from fleksmon.cli.options import OUTPUT, BomOpt, FormatOpt, OutputOpt, selection_options
 from fleksmon.errors import FleksmonError
+
+if TYPE_CHECKING:
+    from fleksmon.selection import Selection
 
 IndicatorsOpt = Annotated[
     bool,
@@ -32,18 +22,13 @@ IndicatorsOpt = Annotated[
 ]
 
 
+@selection_options(criteria=False)
 def rf(
-    kommune: KommuneOpt = None,
-    period: PeriodOpt = None,
+    sel: Selection,
     indicators: IndicatorsOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     bom: BomOpt = False,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    source: SourceOpt = SourceEnum.auto,
-    targets: TargetsOpt = None,
-    discretion: DiscretionOpt = 0,
 ) -> None:
     """Ressourceforløb as STAR's report: overview, Resultatkrav 1 and 2, indicators.
 
@@ -57,20 +42,11 @@ def rf(
 
     Example: fleksmon rf --kommune Viborg --kommune Thisted --period 2020K1
     """
-    from fleksmon.cli import common
     from fleksmon.cli.output import emit_frame, err_console
     from fleksmon.render.rf import indicator_table, rf_tables
     from fleksmon.rfreport import ressourceforloeb
 
-    query = common.make_query(
-        kommune=kommune,
-        period=period,
-        store=store,
-        as_of=as_of,
-        source=source.value,
-        targets=targets,
-        discretion=discretion,
-    )
+    query = sel.query()
     report = ressourceforloeb(query)
     if output is not None and output.suffix.lower() == ".xlsx":
         from fleksmon.render.rf_excel import write_rf

@@ -129,3 +129,16 @@ def overblik(tidy: pl.LazyFrame, area: str, quarter: Period) -> pl.DataFrame:
         .sort("_order", "measure")
         .select(*RECORD_COLUMNS)
     )
+
+
+def suppress(records: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The records with every count below ``n`` (the area's full-time persons in a
+    status) hidden with the shares and changes built on it, and a ``suppressed``
+    column (``--discretion``). The statuses are not parts of a total (a person can
+    count in several), so hiding one reveals nothing else."""
+    small = pl.col("fuldtidspersoner") < n
+    hidden = ("fuldtidspersoner", "share_pct", "change_pp")
+    return records.with_columns(
+        *[pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in hidden],
+        small.fill_null(False).alias("suppressed"),
+    )

@@ -16,17 +16,28 @@ if TYPE_CHECKING:
     from fleksmon.api import Overblik
 
 MISSING = "-"
+HIDDEN = "x"
 VALUE_KEYS = ("share_pct", "land_share_pct", "change_pp", "land_change_pp")
 
 
-def cells(row: dict[str, Any]) -> list[str]:
-    """A record's printed cells: label, count, the two shares and the two changes."""
+def cells(row: dict[str, Any], discretion: int = 0) -> list[str]:
+    """A record's printed cells: label, count, the two shares and the two changes (with
+    ``--discretion``, a hidden count as ``<N`` and the area's share and change on it as
+    ``x``)."""
     count = row["fuldtidspersoner"]
+    if row.get("suppressed"):
+        own = {"share_pct": HIDDEN, "change_pp": HIDDEN}
+        shown = [own.get(k) or _number(row[k]) for k in VALUE_KEYS]
+        return [row["label"], f"<{discretion}", *shown]
     return [
         row["label"],
         MISSING if count is None else format_int(count),
-        *[MISSING if row[k] is None else format_number(row[k], 1) for k in VALUE_KEYS],
+        *[_number(row[k]) for k in VALUE_KEYS],
     ]
+
+
+def _number(value: float | None) -> str:
+    return MISSING if value is None else format_number(value, 1)
 
 
 def title(result: Overblik) -> str:
@@ -49,5 +60,5 @@ def overblik_table(result: Overblik) -> Grid:
         notes=note_lines(result),
     )
     for row in result.records.to_dicts():
-        grid.add_row(cells(row))
+        grid.add_row(cells(row, result.query.discretion))
     return grid

@@ -20,7 +20,7 @@ from fleksmon import texts
 from fleksmon.numbers import fraction
 from fleksmon.render import excel
 from fleksmon.render.cells import set_value
-from fleksmon.render.overblik import MISSING, note_lines
+from fleksmon.render.overblik import HIDDEN, MISSING, note_lines
 
 if TYPE_CHECKING:
     from fleksmon.api import Overblik
@@ -38,20 +38,27 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width - 2, break_long_words=False))
 
 
-def _cells(row: dict[str, Any]) -> list[tuple[Any, str | None]]:
-    def share(value: float | None) -> tuple[Any, str | None]:
+def _cells(row: dict[str, Any], discretion: int = 0) -> list[tuple[Any, str | None]]:
+    hidden = bool(row.get("suppressed"))
+
+    def share(value: float | None, own: bool = False) -> tuple[Any, str | None]:
+        if hidden and own:
+            return (HIDDEN, None)
         return (MISSING, None) if value is None else (fraction(value), SHARE)
 
-    def points(value: float | None) -> tuple[Any, str | None]:
+    def points(value: float | None, own: bool = False) -> tuple[Any, str | None]:
+        if hidden and own:
+            return (HIDDEN, None)
         return (MISSING, None) if value is None else (value, POINTS)
 
     count = row["fuldtidspersoner"]
+    shown = (f"<{discretion}", None) if hidden else (MISSING, None)
     return [
         (row["label"], None),
-        (MISSING, None) if count is None else (count, COUNT),
-        share(row["share_pct"]),
+        shown if count is None else (count, COUNT),
+        share(row["share_pct"], own=True),
         share(row["land_share_pct"]),
-        points(row["change_pp"]),
+        points(row["change_pp"], own=True),
         points(row["land_change_pp"]),
     ]
 
@@ -71,7 +78,7 @@ def overblik_sheet(ws: Any, result: Overblik) -> None:
     ws.row_dimensions[HEADER_ROW].height = round(lines * 11 * 1.3 + 3, 1)
     row = FIRST_ROW
     for row, record in enumerate(result.records.to_dicts(), start=FIRST_ROW):
-        for col, (value, fmt) in enumerate(_cells(record), start=1):
+        for col, (value, fmt) in enumerate(_cells(record, result.query.discretion), start=1):
             cell = ws.cell(row, col)
             set_value(cell, value)
             if fmt:
