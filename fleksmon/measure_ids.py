@@ -80,18 +80,44 @@ _DERIVED = re.compile(r"^[a-z0-9]+\.[a-z0-9_]+$")
 _SHARE_WORDS = frozenset({"pct", "procent", "andel", "andele"})
 
 
-def derived_id(table: str, label: str) -> str:
-    """The stable id of a Jobindsats column: table and label folded (lower case, æøå
-    spelled out, ``%`` as ``pct``, every other non-alphanumeric run as ``_``).
+_DEFAULT_AGES = re.compile(r"(?<=[a-z0-9])_?16_66_aar$")
+"""Jobindsats' default age span at the end of a folded label: API v3 drops it."""
 
-    >>> derived_id("Y08A02", "Fuldtidspersoner i pct. af befolkningen 16-66 år")
-    'y08a02.fuldtidspersoner_i_pct_af_befolkningen_16_66_aar'
-    """
-    t = label.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+def slug(text: str) -> str:
+    """A label folded: lower case, æøå spelled out, ``%`` as ``pct``, every other
+    non-alphanumeric run as ``_`` (case and spacing never matter)."""
+    t = text.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     t = unicodedata.normalize("NFKD", t.replace("%", " pct "))
     t = "".join(c for c in t if not unicodedata.combining(c))
-    slug = re.sub(r"[^a-z0-9]+", "_", t).strip("_")
-    return f"{table.strip().lower()}.{slug}"
+    return re.sub(r"[^a-z0-9]+", "_", t).strip("_")
+
+
+def derived_id(table: str, label: str) -> str:
+    """The stable id of a Jobindsats column: table and label folded (:func:`slug`),
+    without the default age span "16-66 år" at the end: API v3 labels drop it, so the v2
+    and the v3 label of a table's column are one measure. Other spans stay
+    (``…_16_64_aar``).
+
+    >>> derived_id("Y08A02", "Fuldtidspersoner i pct. af befolkningen 16-66 år")
+    'y08a02.fuldtidspersoner_i_pct_af_befolkningen'
+    >>> derived_id("y08a02", "FULDTIDSPERSONER i pct.af  befolkningen (16 – 66 år)")
+    'y08a02.fuldtidspersoner_i_pct_af_befolkningen'
+    >>> derived_id("Y01A02", "Ledige i pct. af arbejdsstyrken 16-64 år")
+    'y01a02.ledige_i_pct_af_arbejdsstyrken_16_64_aar'
+    """
+    return f"{table.strip().lower()}.{_DEFAULT_AGES.sub('', slug(label))}"
+
+
+def group_and_measure(label: str) -> tuple[str, str]:
+    """A ``Gruppe: Måling`` column label split at its last ``": "`` (the group folded,
+    ``""`` without one).
+
+    >>> group_and_measure("Forventet og faktisk antal: Forventet antal")
+    ('forventet_og_faktisk_antal', 'Forventet antal')
+    """
+    group, sep, measure = label.rpartition(": ")
+    return (slug(group), measure) if sep and measure.strip() else ("", label)
 
 
 DERIVED_ALIASES: dict[str, str] = {
@@ -101,6 +127,16 @@ DERIVED_ALIASES: dict[str, str] = {
 }
 """Derived ids that name a built-in measure (``y08a02.antal_fuldtidspersoner`` is
 ``fleksjob_fuldtid``): the value is stored once, under the built-in id."""
+
+
+def label_id(table: str, label: str) -> str:
+    """The id a known table's column label is stored under: :func:`derived_id` of the
+    measure without its group (``Gruppe: Måling``), as :func:`canonical` names it.
+
+    >>> label_id("Y30R21", "Forventet og faktisk antal fuldtidspersoner: Faktisk antal")
+    'y30r21.faktisk_antal'
+    """
+    return canonical(derived_id(table, group_and_measure(label)[1]))
 
 
 def is_derived(measure: str) -> bool:
@@ -117,7 +153,15 @@ def is_share_measure(measure: str) -> bool:
 
 
 def canonical(measure: str) -> str:
-    """The id a measure is stored under (a built-in measure's derived id is its alias)."""
+    """The id a measure is stored under: a built-in measure's derived id is its alias, and
+    a derived id ending in the default age span is the one without it.
+
+    >>> canonical("y08a02.antal_fuldtidspersoner"), canonical("y12a02.x_i_pct_16_66_aar")
+    ('fleksjob_fuldtid', 'y12a02.x_i_pct')
+    """
+    if is_derived(measure):
+        table, _, rest = measure.partition(".")
+        measure = f"{table}.{_DEFAULT_AGES.sub('', rest) or rest}"
     return DERIVED_ALIASES.get(measure, measure)
 
 

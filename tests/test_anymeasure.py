@@ -23,7 +23,7 @@ from fleksmon.store import Store
 from fleksmon.targets import load_targets
 
 Run = Callable[..., Any]
-PCT = "y08a02.fuldtidspersoner_i_pct_af_befolkningen_16_66_aar"
+PCT = "y08a02.fuldtidspersoner_i_pct_af_befolkningen"
 V2 = (
     "Area;Periode;Køn;Antal personer;Antal fuldtidspersoner;"
     "Fuldtidspersoner i pct. af befolkningen 16-66 år\n"
@@ -39,6 +39,7 @@ V2 = (
     [
         ("Y08A02", "Antal fuldtidspersoner", "y08a02.antal_fuldtidspersoner"),
         ("Y08A02", "Fuldtidspersoner i pct. af befolkningen 16-66 år", PCT),
+        ("Y08A02", "Fuldtidspersoner i pct. af befolkningen 16-64 år", PCT + "_16_64_aar"),
         ("y01a02", "Ændring i antal (%)", "y01a02.aendring_i_antal_pct"),
         ("Y11A02", "  Varighed: Over 2 år ", "y11a02.varighed_over_2_aar"),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from fleksmon.readers import read_aggregate
 from fleksmon.readers.columns import tables_in
 
 Run = Callable[..., Any]
+DATA = Path(__file__).resolve().parent / "data"
 SHARE_ID = "y12a02.fuldtidspersoner_i_pct_af_befolkningen_16_66_aar"
 V2_Y12A02 = (
     "Area;Periode;Antal personer;Fuldtidspersoner i pct. af befolkningen 16-66 år\n"
@@ -156,3 +158,161 @@ def test_a_share_is_written_to_a_sheet_as_written(
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert 0.029 in cells and 0.0295 in cells and 0.031 in cells
     assert not any(isinstance(c, float) and 0.0289 < c < 0.0291 and c != 0.029 for c in cells)
+
+
+V2_SHARE = (
+    "Area;Periode;Antal personer;Fuldtidspersoner i pct. af befolkningen 16-66 år\n"
+    "Ballerup;2023M11;705;2,08\n"
+    "Ballerup;2023M12;698;2,05\n"
+    "Hele landet;2023M11;98020;2,43\n"
+    "Hele landet;2023M12;97310;2,41\n"
+)
+V3_SHARE = {
+    "columns": ["Periode", "Område", "Antal personer", "Fuldtidspersoner i pct. af befolkningen"],
+    "rows": [
+        ["2023M12", "Ballerup", 699, 2.06],
+        ["2024M01", "Ballerup", 690, 2.02],
+        ["2023M12", "Hele landet", 97402, 2.42],
+        ["2024M01", "Hele landet", 96880, 2.4],
+    ],
+}
+SHORT = "y12a02.fuldtidspersoner_i_pct_af_befolkningen"
+
+
+@pytest.mark.parametrize("declared", [SHORT, SHORT + "_16_66_aar"])
+def test_a_v2_and_a_v3_answer_of_one_table_give_one_series(
+    cli: Run, tmp_path: Path, declared: str
+) -> None:
+    (tmp_path / "Y12A02-v2.csv").write_text(V2_SHARE, "utf-8")
+    (tmp_path / "Y12A02-v3.json").write_text(json.dumps(V3_SHARE), "utf-8")
+    targets = tmp_path / "t.toml"
+    targets.write_text(OWN_SHARE.replace(SHARE_ID, declared), "utf-8")
+    store = str(tmp_path / "s")
+    for name in ("Y12A02-v2.csv", "Y12A02-v3.json"):
+        assert cli("ingest", str(tmp_path / name), "-s", store).exit_code == 0
+    args = ("-c", "KH", "-k", "Ballerup", "-s", store, "--targets", str(targets), "-f", "json")
+    result = cli("compute", *args, "-p", "2023M11..2024M01")
+    assert result.exit_code == 0, result.stderr
+    assert [(r["period"], r["share_pct"]) for r in json.loads(result.stdout)] == [
+        ("2023M11", 2.08),
+        ("2023M12", 2.06),  # the v3 answer is newer: its revised value wins
+        ("2024M01", 2.02),
+    ]
+    listed = json.loads(cli("store", "-s", store, "--measures", "-f", "json").stdout)
+    assert [(m["measure"], m["kind"], m["periods"]) for m in listed] == [
+        ("y12a02.antal_personer", "antal", "2023M11..2024M01"),
+        (SHORT, "andel", "2023M11..2024M01"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Fuldtidspersoner i pct. af befolkningen",
+        "Fuldtidspersoner i pct. af befolkningen 16-66 år",
+        "FULDTIDSPERSONER I PCT. AF BEFOLKNINGEN  16 - 66 ÅR",
+        "Fuldtidspersoner i pct.af befolkningen (16–66 år)",
+        "Fuldtidspersoner i pct. af befolkningen16-66 år",
+        "Andel: Fuldtidspersoner i pct. af befolkningen 16-66 år",
+    ],
+)
+def test_case_spacing_and_the_default_ages_never_split_a_measure(
+    tmp_path: Path, label: str
+) -> None:
+    path = tmp_path / "Y12A02.csv"
+    path.write_text(f"Område;Periode;{label}\nBallerup;2024M01;2,9\n", "utf-8")
+    assert read_aggregate(path).frame["maaling"].to_list() == [SHORT]
+
+
+def test_other_age_spans_stay_separate(tmp_path: Path) -> None:
+    path = tmp_path / "Y01A02.csv"
+    path.write_text(
+        "Område;Periode;Ledige i pct. af arbejdsstyrken 16-64 år;"
+        "Ledige i pct. af arbejdsstyrken 16-66 år\nBallerup;2024M01;2,7;2,9\n",
+        "utf-8",
+    )
+    frame = read_aggregate(path).frame
+    assert dict(zip(frame["maaling"], frame["vaerdi"], strict=True)) == {
+        "y01a02.ledige_i_pct_af_arbejdsstyrken_16_64_aar": 2.7,
+        "y01a02.ledige_i_pct_af_arbejdsstyrken": 2.9,
+    }
+
+
+def test_the_group_of_a_label_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "Y01A02.csv"
+    path.write_text(
+        "Area;Periode;Personer: Antal personer;Fuldtidspersoner: Antal fuldtidspersoner\n"
+        "Ballerup;2023M12;815;602\n",
+        "utf-8",
+    )
+    result = read_aggregate(path)
+    assert result.frame.select("maaling", "vaerdi").rows() == [
+        ("y01a02.antal_fuldtidspersoner", 602.0),
+        ("y01a02.antal_personer", 815.0),
+    ]
+    assert result.labels == {
+        "y01a02.antal_fuldtidspersoner": "Fuldtidspersoner: Antal fuldtidspersoner",
+        "y01a02.antal_personer": "Personer: Antal personer",
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "second"),
+    [
+        ("Personer: I alt;Fuldtidspersoner: I alt", "Personer: I alt", "Fuldtidspersoner: I alt"),
+        ("Antal personer;Mænd: Antal personer", "Antal personer", "Mænd: Antal personer"),
+    ],
+)
+def test_groups_that_would_collide_are_refused(
+    tmp_path: Path, header: str, first: str, second: str
+) -> None:
+    path = tmp_path / "Y01A02.csv"
+    path.write_text(f"Area;Periode;{header}\nBallerup;2023M12;815;602\n", "utf-8")
+    with pytest.raises(FleksmonError) as info:
+        read_aggregate(path)
+    measure = "y01a02.i_alt" if "I alt" in first else "y01a02.antal_personer"
+    assert info.value.message == (
+        f"Y01A02.csv: '{first}' and '{second}' are both {measure} once the group before ':' "
+        "is dropped"
+    )
+
+
+def test_a_kept_format_3_store_is_merged_on_first_use(cli: Run, tmp_path: Path) -> None:
+    root = tmp_path / "store-v3"
+    shutil.copytree(DATA / "store-v3", root)
+    targets = tmp_path / "t.toml"
+    targets.write_text(OWN_SHARE.replace(SHARE_ID, SHARE_ID), "utf-8")
+    args = ("-c", "KH", "-k", "Ballerup,Herlev", "-s", str(root), "--targets", str(targets))
+    result = cli("compute", *args, "-p", "2023M10..2024M02", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"Upgraded the store at {root} from format 3 to format ")
+    found = [(r["kommune"], r["period"], r["share_pct"]) for r in json.loads(result.stdout)]
+    assert found == [
+        ("Ballerup", "2023M10", 2.1),
+        ("Ballerup", "2023M11", 2.08),
+        ("Ballerup", "2023M12", 2.06),
+        ("Ballerup", "2024M01", 2.02),
+        ("Ballerup", "2024M02", 2.0),
+        ("Herlev", "2023M10", 1.9),
+        ("Herlev", "2023M11", 1.87),
+        ("Herlev", "2023M12", 1.83),
+        ("Herlev", "2024M01", 1.8),
+        ("Herlev", "2024M02", None),
+    ]
+    listed = json.loads(cli("store", "-s", str(root), "--measures", "-f", "json").stdout)
+    assert [(m["measure"], m["label"], m["periods"]) for m in listed] == [
+        ("fleksjob_fuldtid", "Fleksjob, fuldtidspersoner", "2019M09"),
+        ("ledighedsydelse_fuldtid", "Ledighedsydelse, fuldtidspersoner", "2019M09"),
+        ("y01a02.antal_fuldtidspersoner", "Fuldtidspersoner: Antal fuldtidspersoner", "2023M12"),
+        ("y01a02.antal_personer", "Personer: Antal personer", "2023M12"),
+        (
+            "y01a02.fuldtidspersoner_i_pct_af_arbejdsstyrken",
+            "Fuldtidspersoner: Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år",
+            "2023M12",
+        ),
+        ("y12a02.antal_fuldtidspersoner", "Antal fuldtidspersoner", "2023M10..2024M02"),
+        ("y12a02.antal_personer", "Antal personer", "2023M10..2024M02"),
+        (SHORT, "Fuldtidspersoner i pct. af befolkningen", "2023M10..2024M02"),
+    ]
+    before = cli("compute", *args, "-p", "2023M12", "-f", "json", "--as-of", "2026-12-05T03:04:10Z")
+    assert [r["share_pct"] for r in json.loads(before.stdout)] == [2.05, 1.83]

@@ -220,7 +220,7 @@ def test_jobindsats_api_csv_v2_with_table_in_file_name(tmp_path: Path) -> None:
     assert values(result) == {
         ("Gentofte", "2019M09", "fleksjob_fuldtid"): 401.0,
         ("Gentofte", "2019M09", "y08a02.antal_personer"): 455.0,
-        ("Gentofte", "2019M09", "y08a02.fuldtidspersoner_i_pct_af_arbejdsstyrken_16_66_aar"): 1.08,
+        ("Gentofte", "2019M09", "y08a02.fuldtidspersoner_i_pct_af_arbejdsstyrken"): 1.08,
     }
     assert result.warnings == []
 

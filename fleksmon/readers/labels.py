@@ -12,7 +12,9 @@ from fleksmon.measure_ids import (
     TABLE_MEASURES,
     canonical,
     derived_id,
+    group_and_measure,
     is_derived,
+    label_id,
 )
 from fleksmon.readers.columns import GROUP_WORDS, TABLE_GROUPS
 
@@ -37,6 +39,8 @@ class Measures:
         self.user = {fold_label(k) for k in labels or {}}
         self.kept: dict[str, str] = {}
         """Derived ids given out, with the column label each came from."""
+        self.groups: dict[str, tuple[str, str]] = {}
+        """Derived ids given out, with the (folded) group dropped and the first label."""
 
     def resolve(self, label: str, where: str) -> str | None:
         """The measure id a label names, ``None`` if unknown; ambiguous labels raise."""
@@ -65,17 +69,27 @@ class Measures:
     def derive(self, label: str) -> str | None:
         """The stable id of a column of a known table (``y08a02.antal_personer``), or
         ``None`` without a table. A measure-group label (``Fleksjob: Antal personer``)
-        names its table."""
+        names its table; any other ``Gruppe: Måling`` label gives the measure's id without
+        its group, unless another label of the file then gives the same id from another
+        group (refused, naming both)."""
         for sep in (":", ",", " - "):
             group, found, rest = label.partition(sep)
             table = TABLE_GROUPS.get(fold_label(group)) if found else None
             if table and rest.strip():
-                return self._keep(derived_id(table, rest), label)
+                return self._keep(canonical(derived_id(table, rest)), label, "")
         if self.table is None or not fold_label(label):
             return None
-        return self._keep(canonical(derived_id(self.table, label)), label)
+        return self._keep(label_id(self.table, label), label, group_and_measure(label)[0])
 
-    def _keep(self, measure: str, label: str) -> str:
+    def _keep(self, measure: str, label: str, group: str) -> str:
+        first = self.groups.setdefault(measure, (group, label.strip()))
+        if first[0] != group:
+            raise FleksmonError(
+                f"{self.name}: {shown(first[1])} and {shown(label.strip())} are both "
+                f"{measure} once the group before ':' is dropped",
+                "Rename one of the two columns (a distinct name after the ':'), or download "
+                "the measure groups as separate files",
+            )
         self.kept.setdefault(measure, label.strip())
         return measure
 

@@ -25,14 +25,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import PurePosixPath
+from typing import Any
+
+import polars as pl
 
 from fleksmon.errors import mask_cpr
-from fleksmon.schema import PERSON_KINDS
+from fleksmon.measure_ids import canonical, group_and_measure, is_derived, label_id
+from fleksmon.schema import AGGREGATE_KEY, PERSON_KINDS
 from fleksmon.store import parts
 from fleksmon.store.folder import StoreFolder
 from fleksmon.store.records import TABLES, Batch, Manifest, file_hash, masked_summary
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 Migration = Callable[[StoreFolder, Manifest], Manifest]
 MIGRATIONS: dict[int, Migration] = {}
@@ -113,3 +117,74 @@ def _v2_to_v3(store: StoreFolder, manifest: Manifest) -> Manifest:
             }
         batches.append(b)
     return {**manifest, "format": 3, "batches": batches}
+
+
+def _new_ids(measures: list[str], labels: dict[str, str]) -> dict[str, str]:
+    """Each stored id → its format-4 id: from the column label where the batch recorded
+    one (:func:`~fleksmon.measure_ids.label_id`), else the id without "16-66 år". Ids of
+    two groups that would then be one keep their format-3 form (as a format-4 reader
+    refuses such a file)."""
+    new: dict[str, str] = {}
+    groups: dict[str, set[str]] = {}
+    for old in measures:
+        label = labels.get(old)
+        if label and is_derived(old):
+            new[old] = label_id(old.partition(".")[0], label)
+            groups.setdefault(new[old], set()).add(group_and_measure(label)[0])
+        else:
+            new[old] = canonical(old)
+    return {
+        old: canonical(old) if len(groups.get(found, ())) > 1 else found
+        for old, found in new.items()
+    }
+
+
+def _merged_batch(store: StoreFolder, b: dict[str, Any]) -> dict[str, Any]:
+    """An aggregate batch with its measure ids as format 4 names them: rewritten under a
+    new name when any id changes (a repeat within the batch keeps its first row)."""
+    path = store.batch_path(str(b.get("file", "")))
+    if not path.is_file():
+        return b
+    frame = pl.read_parquet(path)
+    summary = dict(b.get("summary") or {})
+    labels = {str(k): str(v) for k, v in (summary.get("labels") or {}).items()}
+    mapping = _new_ids(sorted(frame["maaling"].unique().drop_nulls().to_list()), labels)
+    if all(old == new for old, new in mapping.items()):
+        return b
+    frame = frame.with_columns(pl.col("maaling").replace(mapping)).unique(
+        list(AGGREGATE_KEY), keep="first", maintain_order=True
+    )
+    rel = PurePosixPath(str(b["file"]))
+    new_rel = str(rel.with_name(f"{rel.stem}-f4{rel.suffix}"))
+    target = store.batch_path(new_rel)
+    tmp = target.with_name(target.name + ".tmp")
+    frame.write_parquet(tmp)
+    store.private_file(tmp)
+    os.replace(tmp, target)
+    summary["measures"] = sorted({mapping.get(m, m) for m in summary.get("measures") or []})
+    new_labels: dict[str, str] = {}
+    for old, label in labels.items():
+        new_labels.setdefault(mapping.get(old, canonical(old)), label)
+    if "labels" in summary:
+        summary["labels"] = dict(sorted(new_labels.items()))
+    return b | {
+        "file": new_rel,
+        "file_sha256": file_hash(target),
+        "file_bytes": target.stat().st_size,
+        "rows": frame.height,
+        "summary": summary,
+    }
+
+
+@migration(3)
+def _v3_to_v4(store: StoreFolder, manifest: Manifest) -> Manifest:
+    """Format 4 stores a Jobindsats column under one id whichever API version labelled it:
+    an id derived from a label ending in "16-66 år" loses it (API v3 drops it), and one
+    from a ``Gruppe: Måling`` label loses the group. Each aggregate batch whose ids change
+    is rewritten under a new name; where two batches now hold one area, period and
+    measure, the newer wins, as for any revision (the older stays in the history)."""
+    batches = [
+        _merged_batch(store, dict(raw)) if raw.get("kind") == "aggregate" else dict(raw)
+        for raw in manifest["batches"]
+    ]
+    return {**manifest, "format": 4, "batches": batches}

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from fleksmon.errors import FleksmonError, mask_cpr
+from fleksmon.measure_ids import canonical
 from fleksmon.schema import KINDS, PERSON_KINDS
 from fleksmon.store import migrations, parts
 from fleksmon.store.faults import key_mismatch
@@ -62,6 +63,13 @@ def new_batch(
     )
 
 
+def _canonical_measures(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    """Aggregate rows with every measure id in its canonical form."""
+    found = frame.lazy().select(pl.col("maaling").unique()).collect()["maaling"].drop_nulls()
+    mapping = {m: canonical(m) for m in found.to_list() if canonical(m) != m}
+    return frame.with_columns(pl.col("maaling").replace(mapping)) if mapping else frame
+
+
 class Writer(CheckedStore):
     """A store that commits new batches."""
 
@@ -74,7 +82,11 @@ class Writer(CheckedStore):
         sha256: str,
         summary: dict[str, Any] | None = None,
     ) -> IngestOutcome:
-        """Commit one file's rows as a new batch; a file already ingested is a no-op."""
+        """Commit one file's rows as a new batch; a file already ingested is a no-op.
+        Aggregate measure ids are stored as :func:`~fleksmon.measure_ids.canonical` names
+        them (``…_16_66_aar`` without the default age span)."""
+        if kind == "aggregate":
+            frame = _canonical_measures(frame)
         return self.commit([Pending(frame, kind, source, sha256, summary or {})])[0]
 
     def commit(self, items: list[Pending]) -> list[IngestOutcome]:
