@@ -79,5 +79,6 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert ci[:2] == [venv, activate]
     assert words(ci[2]) == words(install)
     assert ci[3:] == checks
-    assert checks[-1].split()[:2] == ["pytest", "-q"]
-    assert {"--cov=fleksmon", "--cov-fail-under=90"} <= set(checks[-1].split())
+    assert checks[-2].split()[:2] == ["pytest", "-q"]
+    assert {"--cov=fleksmon", "--cov-fail-under=90"} <= set(checks[-2].split())
+    assert checks[-1] == "python scripts/mutation.py"
