@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from fleksmon import api, areas
-from fleksmon.criteria import CRITERIA, load_targets
+from fleksmon.criteria import CRITERIA
 from fleksmon.errors import FleksmonError
 from fleksmon.measures.discretion import suppress
 from fleksmon.measures.overblik import overblik
@@ -36,6 +36,7 @@ from fleksmon.periods import (
 from fleksmon.readers.person import read_person
 from fleksmon.readers.plausible import check_period
 from fleksmon.schema import PERSON_KINDS
+from fleksmon.targets import load_targets
 from fleksmon.texts import title
 from tests.conftest import SEP_2019, tidy
 
