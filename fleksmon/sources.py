@@ -14,7 +14,7 @@ import polars as pl
 from fleksmon import areas, texts
 from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
-from fleksmon.periods import Period, month_date, month_human
+from fleksmon.periods import Period, month_date, month_human, month_of_date
 from fleksmon.query import check_source
 from fleksmon.store import Store
 
@@ -138,8 +138,9 @@ def _k2_monthly(
     span and the kommuner present; ``None`` without such data.
 
     Spells built from benefit months that run in the records' first month are left
-    out (their start, and so their duration, is unknown). Each store part is read
-    once; spells are per person, so the parts' counts add up.
+    out (their start, and so their duration, is unknown). Stored spells are read in
+    one scan of the three columns counted; benefit months part by part (each part is
+    read once; spells are per person, so the parts' counts add up).
     """
     from fleksmon.measures.k2 import k2_monthly, spells_from_months
 
@@ -148,21 +149,19 @@ def _k2_monthly(
     record_span = months.months() if months is not None else None
     counts: list[pl.DataFrame] = []
     spans: list[pl.DataFrame] = []
-    start_m = pl.col("start").dt.year() * 12 + pl.col("start").dt.month() - 1
-    end_m = pl.col("slut").dt.year() * 12 + pl.col("slut").dt.month() - 1
-    span = (
-        start_m.min().cast(pl.Int32).alias("lo"),
-        pl.max_horizontal(end_m.max(), start_m.max()).cast(pl.Int32).alias("hi"),
+    span = (  # first and last date (their months are taken after the aggregation)
+        pl.col("start").min().alias("lo"),
+        pl.max_horizontal(pl.col("slut").max(), pl.col("start").max()).alias("hi"),
     )
 
     def add(every: pl.LazyFrame, known: pl.LazyFrame) -> None:
-        spans.append(every.select(span).collect())
-        counts.append(k2_monthly(known).collect())
+        found, monthly = pl.collect_all([every.select(span), k2_monthly(known)])
+        spans.append(found)
+        counts.append(monthly)
 
     if spells is not None:
-        for part in spells.parts():
-            rows = part.collect().lazy()
-            add(rows, rows)
+        rows = spells.rows(["kommune_kode", "start", "slut"])
+        add(rows, rows)
     if months is not None and record_span is not None:
         first, latest = record_span
         for part in months.parts():
@@ -175,7 +174,7 @@ def _k2_monthly(
     if lo is None:
         return None
     monthly = pl.concat(counts).group_by("kommune_kode", "maaned").agg(pl.all().sum())
-    return monthly.lazy(), (int(lo), int(hi)), pl.concat(kommuner).unique()
+    return monthly.lazy(), (month_of_date(lo), month_of_date(hi)), pl.concat(kommuner).unique()
 
 
 def k2_censored_note(store: Store, as_of: dt.datetime | None) -> list[str]:

@@ -104,6 +104,33 @@ def test_newest_batch_wins_per_kommune_month_across_part_counts(tmp_path: Path) 
     assert got.collect().item() == whole.get_column("k3_progression").sum() > 0
 
 
+@pytest.mark.usefixtures("small_parts")
+@pytest.mark.parametrize("columns", [["timer_cent"], ["kommune_kode", "maaned"], None])
+def test_narrowed_reads_equal_the_filtered_rows(tmp_path: Path, columns: list[str] | None) -> None:
+    """part(columns, where) and rows(columns, where) read only what they are asked for, across
+    a partly replaced one-part batch and an 8-part batch, and give exactly those rows."""
+    old = stored(hours_panel(persons=300, months=30, seed=9, start_month=START))
+    new = stored(hours_panel(persons=3000, months=30, seed=5, start_month=START + 20))
+    store = Store(tmp_path)
+    put(store, old, "fleksjob-timer", "a")
+    put(store, new, "fleksjob-timer", "b")
+    keys = new.select("kommune_kode", "maaned").unique()
+    every = pl.concat([old.join(keys, on=["kommune_kode", "maaned"], how="anti"), new])
+    where = pl.col("maaned") <= START + 24
+    wanted = every.filter(where)
+    data = store.person("fleksjob-timer")
+    assert data is not None and len(data.sources) == 2
+    pieces = [p.collect() for p in data.parts(columns, where)]
+    names = columns or every.columns
+    assert all(piece.columns == names for piece in pieces)
+    for piece in (p.collect() for p in data.parts(None, where)):
+        assert piece.equals(piece.sort("person", "maaned", "kommune_kode", maintain_order=True))
+    assert pl.concat(pieces).sort(pl.all()).equals(wanted.select(names).sort(pl.all()))
+    rows = data.rows(names, where).collect()
+    assert rows.columns == names
+    assert rows.sort(pl.all()).equals(wanted.select(names).sort(pl.all()))
+
+
 def test_a_fully_replaced_batch_is_not_read(tmp_path: Path) -> None:
     old = stored(hours_panel(persons=300, months=12, seed=5, start_month=START))
     store = Store(tmp_path)

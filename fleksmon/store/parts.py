@@ -178,42 +178,99 @@ class PersonData:
     count: int
     """Number of parts."""
 
-    def part(self, index: int) -> pl.LazyFrame:
-        """Every current row of the persons of part ``index``, sorted by :data:`SORT_KEYS`."""
+    def part(
+        self,
+        index: int,
+        columns: Sequence[str] | None = None,
+        where: pl.Expr | None = None,
+    ) -> pl.LazyFrame:
+        """Every current row of the persons of part ``index``, sorted by :data:`SORT_KEYS`.
+
+        ``columns``: only these columns (the sort keys are added where parts of several
+        batches are merged); ``where``: only the rows it holds for. Both are pushed into
+        the Parquet scans, so a question reads only the columns and rows it needs.
+        """
         order = list(SORT_KEYS[self.kind])
-        schema = PERSON_KINDS[self.kind]
-        frames: list[pl.LazyFrame] = []
-        for source in self.sources:
-            if source.parts == 0:
-                frame = _legacy_person(pl.scan_parquet(source.path))
-                frame = frame.filter(bucket(self.count) == index).sort(order)
-            else:
-                path = source.path / part_name(index % source.parts)
-                if not path.is_file():
-                    raise FleksmonError(
-                        f"the store is damaged: the batch file {path} is missing",
-                        "re-ingest the extract (that repairs it) and run 'fleksmon store --check'",
-                    )
-                frame = pl.scan_parquet(path)
-                if source.parts < self.count:
-                    frame = frame.filter(bucket(self.count) == index)
-            if source.keep is not None:
-                frame = frame.filter(_key_code(self.kind).is_in(source.keep.implode()))
-            frames.append(frame.select([pl.col(c).cast(t) for c, t in schema.items()]))
+        frames = [
+            self._source_part(source, index, columns, where, order) for source in self.sources
+        ]
         if not frames:
-            return pl.LazyFrame(schema=schema)
+            return pl.LazyFrame(schema=self._schema(columns))
         merged = frames[0]
         for other in frames[1:]:
             merged = merged.merge_sorted(other, key=order)
-        return merged
+        return merged.select(columns) if columns is not None and len(frames) > 1 else merged
 
-    def parts(self) -> Iterator[pl.LazyFrame]:
+    def _schema(self, columns: Sequence[str] | None) -> dict[str, pl.DataType]:
+        schema = PERSON_KINDS[self.kind]
+        return schema if columns is None else {c: schema[c] for c in columns}
+
+    def _source_part(
+        self,
+        source: Source,
+        index: int,
+        columns: Sequence[str] | None,
+        where: pl.Expr | None,
+        order: list[str],
+    ) -> pl.LazyFrame:
+        """One batch's rows of part ``index``, sorted, filtered and projected."""
+        if source.parts == 0:
+            frame = _legacy_person(pl.scan_parquet(source.path))
+            frame = frame.filter(bucket(self.count) == index).sort(order)
+        else:
+            path = source.path / part_name(index % source.parts)
+            if not path.is_file():
+                raise FleksmonError(
+                    f"the store is damaged: the batch file {path} is missing",
+                    "re-ingest the extract (that repairs it) and run 'fleksmon store --check'",
+                )
+            frame = pl.scan_parquet(path)
+            if source.parts < self.count:
+                frame = frame.filter(bucket(self.count) == index)
+        wanted = columns
+        if columns is not None and len(self.sources) > 1:
+            wanted = [*order, *columns]
+        return self._narrowed(frame, source, wanted, where)
+
+    def _narrowed(
+        self,
+        frame: pl.LazyFrame,
+        source: Source,
+        columns: Sequence[str] | None,
+        where: pl.Expr | None,
+    ) -> pl.LazyFrame:
+        """A batch's rows: only the keys it still wins, ``where``, ``columns`` in the stored
+        types."""
+        if source.keep is not None:
+            frame = frame.filter(_key_code(self.kind).is_in(source.keep.implode()))
+        if where is not None:
+            frame = frame.filter(where)
+        schema = self._schema(None if columns is None else list(dict.fromkeys(columns)))
+        return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+    def parts(
+        self, columns: Sequence[str] | None = None, where: pl.Expr | None = None
+    ) -> Iterator[pl.LazyFrame]:
         """:meth:`part` for every part, in order."""
-        return (self.part(i) for i in range(self.count))
+        return (self.part(i, columns, where) for i in range(self.count))
 
     def scan(self) -> pl.LazyFrame:
         """All current rows (part after part)."""
         return pl.concat(list(self.parts()))
+
+    def rows(self, columns: Sequence[str], where: pl.Expr | None = None) -> pl.LazyFrame:
+        """All current rows in no particular order: every batch's parts in one parallel
+        scan of ``columns`` (rows ``where`` holds), for a measure that needs no person order."""
+        frames = []
+        for source in self.sources:
+            if source.parts == 0:
+                frame = _legacy_person(pl.scan_parquet(source.path))
+            else:
+                frame = pl.scan_parquet([source.path / part_name(i) for i in range(source.parts)])
+            frames.append(self._narrowed(frame, source, columns, where))
+        if not frames:
+            return pl.LazyFrame(schema=self._schema(columns))
+        return pl.concat(frames)
 
     def months(self) -> tuple[int, int] | None:
         """The first and last month of the current keys (monthly kinds), or ``None``."""
