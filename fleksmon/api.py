@@ -21,11 +21,19 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from fleksmon import areas, sources, texts
+from fleksmon import areas, period_checks, sources, texts
 from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import discretion, overblik, pace, shares
-from fleksmon.periods import Period, month_code, month_date, month_human, parse_period
+from fleksmon.periods import (
+    Period,
+    in_series,
+    month_code,
+    month_date,
+    month_human,
+    parse_period,
+    span_ending,
+)
 from fleksmon.query import Query, QueryFields, make_query
 from fleksmon.store import Store
 
@@ -105,12 +113,14 @@ def compute(
         )
     notes: list[str] = []
     whole: tuple[int, int] | None = None
-    if crit.window != 0:
-        _refuse_non_monthly(crit, tidy)
+    kind = shares.series_kind(tidy, crit)
+    if crit.window != 0 and crit.id in CRITERIA:
+        period_checks.refuse_non_monthly(crit, tidy)
     if crit.window == 0:
         whole = (period.start, period.end) if period else _latest_whole_period(tidy, crit)
         if whole is None:
             raise FleksmonError(f"no {crit.id} data in the store", "ingest an extract with it")
+        period_checks.refuse_running_spans(crit, whole)
     full = (
         shares.series(tidy, crit, whole)
         .join(sources.kode_frame(), on="kommune", how="left")
@@ -119,13 +129,13 @@ def compute(
     usable = full.filter(pl.col("population").is_not_null())
     if usable.is_empty():
         raise _lacking(crit, tidy, used)
-    months = _select_months(crit, usable, period, latest_only, whole)
-    labels = {m: _period_of(crit, m, whole).human() for m in months}
+    months = _select_months(crit, usable, period, latest_only, whole, kind)
+    labels = {m: _period_of(crit, m, whole, kind).human() for m in months}
     selected = _select_areas(crit, full, wanted, labels, notes)
     baseline = _baseline(crit, tidy, whole)
     base = _baseline_shares(crit, full, tidy, baseline, q.discretion)
-    records = _records(crit, selected, months, base, whole)
-    periods = [_period_of(crit, m, whole) for m in months]
+    records = _records(crit, selected, months, base, whole, kind)
+    periods = [_period_of(crit, m, whole, kind) for m in months]
     notes.insert(0, _data_note(used, periods))
     if q.frame is None:
         notes.extend(_store_notes(q, crit, used, months[-1]))
@@ -135,18 +145,6 @@ def compute(
         records, hidden = discretion.suppress(records, crit, q.discretion, small_base)
         notes.append(texts.message("discretion", n=q.discretion))
     return Result(crit, records, periods, baseline, used, notes, q, hidden)
-
-
-def _refuse_non_monthly(crit: Criterion, tidy: pl.LazyFrame) -> None:
-    """A monthly criterion never spreads a quarter's or a year's value over its months."""
-    found = shares.non_monthly(tidy, crit)
-    if found is not None:
-        measure, fra, til = found
-        raise FleksmonError(
-            f"{crit.id} needs monthly values, but the data holds {measure} for "
-            f"{Period(fra, til).code()} (more than one month)",
-            "download the table by month (Periode: måned) and ingest it again",
-        )
 
 
 def _lacking(crit: Criterion, tidy: pl.LazyFrame, used: str) -> FleksmonError:
@@ -191,9 +189,13 @@ def _provisional_note(store: Store, as_of: dt.datetime | None, latest: int) -> l
     return [texts.message("provisional", month=month_human(latest))]
 
 
-def _period_of(crit: Criterion, month: int, whole: tuple[int, int] | None) -> Period:
+def _period_of(
+    crit: Criterion, month: int, whole: tuple[int, int] | None, kind: str = "month"
+) -> Period:
     if whole is not None:
         return Period(*whole)
+    if kind != "month":
+        return span_ending(kind, month)
     return Period(month - max(crit.window, 1) + 1, month)
 
 
@@ -203,6 +205,7 @@ def _select_months(
     period: Period | None,
     latest_only: bool,
     whole: tuple[int, int] | None,
+    kind: str = "month",
 ) -> list[int]:
     available = sorted(set(usable["maaned"].to_list()))
     if whole is not None:
@@ -210,8 +213,12 @@ def _select_months(
     if period is None:
         latest = available[-1]
         count = 1 if latest_only else crit.columns
+        if kind != "month":
+            return available[-count:]
         return [m for m in available if latest - count < m <= latest]
     wanted = period.months[-1:] if latest_only else period.months
+    if kind != "month" and in_series(kind, period.start, period.end):
+        wanted = [period.end]  # one period of the series' own kind (2020QMAT02)
     have = [m for m in wanted if m in set(available)]
     if not have:
         span = f"{month_code(available[0])}..{month_code(available[-1])}"
@@ -333,9 +340,10 @@ def _records(
     months: list[int],
     base: pl.DataFrame,
     whole: tuple[int, int] | None,
+    kind: str = "month",
 ) -> pl.DataFrame:
     codes = pl.DataFrame(
-        {"maaned": months, "period": [_period_of(crit, m, whole).code() for m in months]},
+        {"maaned": months, "period": [_period_of(crit, m, whole, kind).code() for m in months]},
         schema={"maaned": pl.Int32, "period": pl.String},
     )
     kind_order = pl.col("_kind").replace_strict({"kommune": 0, "region": 1, "land": 2}, default=0)
@@ -456,6 +464,8 @@ def jobcenteroverblik(query: Query | None = None, **selection: Unpack[QueryField
         )
     area = names[0]
     tidy, quarters = _overblik_data(q, area)
+    if tidy is not None and not quarters:
+        period_checks.refuse_other_spans(tidy, area)
     if tidy is None or not quarters:
         raise FleksmonError(
             f"no Jobcenteroverblik data for {area}",

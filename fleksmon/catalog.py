@@ -14,7 +14,7 @@ import datetime as dt
 import polars as pl
 
 from fleksmon.measure_ids import DERIVED_ALIASES, MEASURE_LABELS, is_derived, is_share_measure
-from fleksmon.periods import month_code
+from fleksmon.periods import spans_text
 from fleksmon.store import Store
 
 COLUMNS = ("measure", "label", "table", "kind", "alias", "periods", "areas")
@@ -30,7 +30,9 @@ def stored_measures(store: Store, as_of: dt.datetime | None = None) -> pl.DataFr
     ``label`` is the built-in label or the column label it was read from,
     ``table`` the Jobindsats table, ``kind`` ``antal`` or ``andel`` (a share
     column, in percent), ``alias`` a built-in measure's derived id, ``periods``
-    the first and last period (``2019M01..2020M12``) and ``areas`` how many
+    the first and last period of each kind (``2019M01..2020M12``, ``2020QMAT01..2020QMAT04
+    (moving annual totals)``, see :func:`~fleksmon.periods.spans_text`) and
+    ``areas`` how many
     areas (kommuner, regions, Hele landet) have a value.
     """
     schema = dict.fromkeys(COLUMNS, pl.String) | {"areas": pl.Int64}
@@ -41,8 +43,7 @@ def stored_measures(store: Store, as_of: dt.datetime | None = None) -> pl.DataFr
         agg.filter(pl.col("vaerdi").is_not_null())
         .group_by("maaling")
         .agg(
-            pl.col("fra").min().alias("fra"),
-            pl.col("til").max().alias("til"),
+            pl.struct("fra", "til").unique().alias("spans"),
             pl.col("kommune").n_unique().alias("areas"),
         )
         .sort("maaling")
@@ -59,12 +60,12 @@ def stored_measures(store: Store, as_of: dt.datetime | None = None) -> pl.DataFr
                 tables[measure] = str(batch.summary["table"])
     aliases = {measure: alias for alias, measure in DERIVED_ALIASES.items()}
     rows = []
-    for measure, fra, til, count in found.iter_rows():
+    for measure, spans, count in found.iter_rows():
         table = measure.partition(".")[0].upper() if is_derived(measure) else tables.get(measure)
         if measure in aliases:
             table = aliases[measure].partition(".")[0].upper()
         label = labels.get(measure) or MEASURE_LABELS.get(measure, "")
-        periods = month_code(fra) if fra == til else f"{month_code(fra)}..{month_code(til)}"
+        periods = spans_text([(s["fra"], s["til"]) for s in spans])
         rows.append(
             {
                 "measure": measure,

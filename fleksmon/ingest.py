@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from fleksmon.errors import FleksmonError, mask_cpr
-from fleksmon.periods import month_code
+from fleksmon.periods import month_code, spans_text
 from fleksmon.schema import KINDS, PERSON_KINDS
 from fleksmon.store import TABLES, Batch, Pending, Store, file_hash
 from fleksmon.store.parts import Staged
@@ -55,17 +55,8 @@ def _span(months: pl.Series) -> str:
 
 
 def _aggregate_span(frame: pl.DataFrame) -> str:
-    """First to last month, saying when the periods are quarters or years, not months."""
-    if frame.is_empty():
-        return "none"
-    lo, hi = int(frame["fra"].min()), int(frame["til"].max())  # type: ignore[arg-type]
-    span = month_code(lo) if lo == hi else f"{month_code(lo)}..{month_code(hi)}"
-    lengths = set((frame["til"] - frame["fra"] + 1).unique().to_list())
-    kinds = {1: "months", 3: "quarters", 12: "years"}
-    if lengths == {1}:
-        return span
-    named = " and ".join(kinds.get(n, f"periods of {n} months") for n in sorted(lengths))
-    return f"{span} ({named})"
+    """First to last period of each kind (months, quarters, moving annual totals, …)."""
+    return spans_text(list(frame.select("fra", "til").unique().iter_rows()))
 
 
 def _aggregate_summary(

@@ -36,7 +36,9 @@ def test_period_forms(text: str, code: str) -> None:
     assert parse_period(text).code() == code
 
 
-@pytest.mark.parametrize("text", ["2019M13", "foo", "2019M11..2019M09", "32-01-2019", "2020QMAT02"])
+@pytest.mark.parametrize(
+    "text", ["2019M13", "foo", "2019M11..2019M09", "32-01-2019", "2020QMAT05", "MYTD"]
+)
 def test_bad_periods(text: str) -> None:
     assert try_parse_period(text) is None
 

@@ -316,3 +316,30 @@ def test_a_kept_format_3_store_is_merged_on_first_use(cli: Run, tmp_path: Path) 
     ]
     before = cli("compute", *args, "-p", "2023M12", "-f", "json", "--as-of", "2026-12-05T03:04:10Z")
     assert [r["share_pct"] for r in json.loads(before.stdout)] == [2.05, 1.83]
+
+
+def test_jobindsats_own_totals_are_used_in_place_of_a_sum(tmp_path: Path) -> None:
+    """Hele landet and region rows in a download are Jobindsats' own totals (they count
+    persons without a kommune too): used as given, never replaced by the kommuner's sum."""
+    import polars as pl
+
+    from fleksmon import api
+    from fleksmon.areas import kommuner
+    from fleksmon.schema import AGGREGATE
+
+    lines = ["Område;Periode;Fleksjob, fuldtidspersoner;Ledighedsydelse, fuldtidspersoner"]
+    lines += [f"{k.name};2019M09;10;1" for k in kommuner()]
+    lines += ["Region Hovedstaden;2019M09;301,5;30,25", "Hele landet;2019M09;1.000;100"]
+    path = tmp_path / "k1.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    frame = read_aggregate(path).frame
+    assert frame.schema == pl.Schema(AGGREGATE)
+    records = api.gap("K1", frame=frame, kommuner=["Hele landet", "Region Hovedstaden"]).records
+    assert records.select("kommune", "period", "population", "hits").rows() == [
+        ("Region Hovedstaden", "2019M09", 331.75, 301.5),
+        ("Hele landet", "2019M09", 1100.0, 1000.0),
+    ]
+    summed = api.gap("K1", frame=frame.filter(pl.col("kommune") != "Hele landet"))
+    land = summed.records.filter(pl.col("kommune") == "Hele landet")
+    n = len(kommuner())
+    assert land.select("population", "hits").rows() == [(n * 11.0, n * 10.0)]

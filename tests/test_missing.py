@@ -106,6 +106,6 @@ def test_monthly_criterion_refuses_quarterly_values(cli: Run, tmp_path: Path) ->
     assert out.stdout == ""
     assert out.stderr == (
         "Error: K1 needs monthly values, but the data holds fleksjob_fuldtid for "
-        "2019M07..2019M09 (more than one month). Download the table by month (Periode: "
+        "2019Q3 (a quarter). Download the table by month (Periode: "
         "måned) and ingest it again.\n"
     )

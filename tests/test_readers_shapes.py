@@ -264,7 +264,7 @@ def test_ingest_says_quarters(cli: Run, tmp_path: Path) -> None:
     path.write_text("Area;Periode;Antal fuldtidspersoner\nViborg;2024Q02;2108\n", "utf-8")
     result = cli("ingest", str(path), "--store", str(tmp_path / "s"))
     assert result.stderr.splitlines()[0] == (
-        "y08a02.csv: loaded aggregate: 1 rows, 1 kommuner, 2024M04..2024M06 (quarters), "
+        "y08a02.csv: loaded aggregate: 1 rows, 1 kommuner, 2024Q2 (quarters), "
         "measures fleksjob_fuldtid."
     )
 

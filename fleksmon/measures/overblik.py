@@ -53,6 +53,18 @@ def overblik_rows(tidy: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def other_spans(tidy: pl.LazyFrame, area: str) -> list[tuple[int, int]]:
+    """The spans (first, last month) other than quarters that ``area``'s status rows have:
+    what to name when the overblik, which needs quarters, finds none."""
+    measure = pl.col("maaling")
+    found = tidy.filter(
+        (measure.str.starts_with(statuses.PREFIX) | (measure == statuses.POPULATION))
+        & (pl.col("kommune") == area)
+        & ~((pl.col("til") - pl.col("fra") == 2) & (pl.col("fra") % 3 == 0))
+    )
+    return sorted(found.select("fra", "til").unique().collect().iter_rows())
+
+
 def _share(count: pl.Expr, population: pl.Expr) -> pl.Expr:
     return pl.when(count.is_not_null() & (population > 0)).then(100.0 * count / population)
 

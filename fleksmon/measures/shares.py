@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from fleksmon import areas
-from fleksmon.criteria import Criterion
+from fleksmon import areas, periods
+from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
 
 VALUE_COLUMNS = ("population", "hits")
@@ -31,16 +31,48 @@ def _all_or_null(exprs: list[pl.Expr]) -> pl.Expr:
     return total
 
 
+def series_kind(tidy: pl.LazyFrame, crit: Criterion) -> str:
+    """The kind of periods (:data:`~fleksmon.periods.PERIOD_KINDS`) a criterion is
+    followed over: months for a built-in criterion; for an own measure the kind of series
+    its stored values form (:func:`~fleksmon.periods.series_kind`: months where there
+    are months; a table published only as moving annual totals, such as Y30R21, is
+    followed over those)."""
+    if crit.id in CRITERIA or crit.window != 1:
+        return "month"
+    spans = (
+        tidy.filter(pl.col("maaling").is_in(list(crit.measures)))
+        .select("fra", "til")
+        .unique()
+        .collect()
+    )
+    return periods.series_kind(list(spans.iter_rows()))
+
+
+def of_kind(tidy: pl.LazyFrame, kind: str) -> pl.LazyFrame:
+    """The rows whose period belongs to a series of ``kind``
+    (:func:`~fleksmon.periods.in_series`)."""
+    if kind == "month":
+        return tidy.filter(pl.col("fra") == pl.col("til"))
+    spans = tidy.select("fra", "til").unique().collect()
+    keep = [(a, b) for a, b in spans.iter_rows() if periods.in_series(kind, a, b)]
+    wanted = pl.LazyFrame(keep, schema={"fra": pl.Int32, "til": pl.Int32}, orient="row")
+    return tidy.join(wanted, on=["fra", "til"], how="semi")
+
+
 def counts(
-    tidy: pl.LazyFrame, crit: Criterion, period: tuple[int, int] | None = None
+    tidy: pl.LazyFrame,
+    crit: Criterion,
+    period: tuple[int, int] | None = None,
+    kind: str = "month",
 ) -> pl.LazyFrame:
     """Population, hits and extras per area and month from tidy aggregate rows.
 
-    Monthly rows are used (``fra == til``); with ``period`` given, rows covering
-    exactly that period instead (R1/R2 take a whole period), keyed by its last month.
+    The rows of periods of ``kind`` are used (monthly rows, ``fra == til``, unless an own
+    measure follows another kind), keyed by their last month; with ``period`` given,
+    rows covering exactly that period instead (R1/R2 take a whole period).
     """
     if period is None:
-        rows = tidy.filter(pl.col("fra") == pl.col("til"))
+        rows = of_kind(tidy, kind)
     else:
         rows = tidy.filter((pl.col("fra") == period[0]) & (pl.col("til") == period[1]))
     rows = rows.filter(pl.col("maaling").is_in(list(crit.measures)))
@@ -284,9 +316,11 @@ def shares(frame: pl.LazyFrame, crit: Criterion) -> pl.LazyFrame:
 def series(
     tidy: pl.LazyFrame, crit: Criterion, period: tuple[int, int] | None = None
 ) -> pl.LazyFrame:
-    """The criterion's full series: every area (filled) and month (or window), with gaps."""
+    """The criterion's full series: every area (filled) and month (or window, or period of
+    the kind an own measure follows, :func:`series_kind`), with gaps."""
     values = [*VALUE_COLUMNS, *extra_columns(crit)]
-    monthly = fill_areas(counts(tidy, crit, period), values, summable=not crit.share)
+    kind = series_kind(tidy, crit) if period is None else "month"
+    monthly = fill_areas(counts(tidy, crit, period, kind), values, summable=not crit.share)
     size = crit.window if period is None else 1
     return shares(windows(monthly, size, values), crit)
 

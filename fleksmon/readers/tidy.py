@@ -15,7 +15,7 @@ import polars as pl
 from fleksmon.areas import resolve
 from fleksmon.errors import FleksmonError, shown
 from fleksmon.numbers import bad_number_expr, number_expr
-from fleksmon.periods import Period, month_code, month_of_date, parse_period
+from fleksmon.periods import Period, month_code, month_of_date, parse_period, try_parse_period
 from fleksmon.readers.columns import NOT_CALENDAR_RX
 from fleksmon.readers.dimensions import classify, reduce_dimension
 from fleksmon.readers.layout import Long
@@ -126,11 +126,12 @@ _WHOLE_NUMBER = re.compile(r"(\d+),0+")
 def period_of(text: str) -> Period:
     """A period from a cell: codes, dates, Danish dates and Excel serial numbers."""
     t = text.strip()
-    if NOT_CALENDAR_RX.search(t):
+    if NOT_CALENDAR_RX.search(t) and try_parse_period(t) is None:
         raise FleksmonError(
-            f"period {t!r} is a moving total or year-to-date, not a calendar month, "
-            "and cannot be used",
-            "Download the table with monthly periods (2019M09) or quarters (2019Q3)",
+            f"period {t!r} is a moving annual total or year to date without the year and "
+            "quarter or month it runs to, so its months are unknown",
+            "Download the table with full period codes (2020QMAT02, 2024MYTD05), "
+            "or by month (2024M05)",
         )
     serial = _SERIAL.match(t)
     if serial:
