@@ -311,6 +311,16 @@ def _quiet(_message: str) -> None:
     """Say nothing about retries."""
 
 
+def _period_type(period: Period) -> str:
+    """The API's period type of a moving annual total or year to date (``QMAT``, ``MYTD``).
+
+    >>> from fleksmon.periods import parse_period
+    >>> _period_type(parse_period("2020QMAT02")), _period_type(parse_period("2024MYTD05"))
+    ('QMAT', 'MYTD')
+    """
+    return period.code()[4:-2]
+
+
 def fetch(
     table: str,
     *,
@@ -323,6 +333,7 @@ def fetch(
     notify: Callable[[str], None] | None = None,
 ) -> bytes:
     """A table's API response for ``period`` (or its last ``months`` months), every area.
+    A moving annual total or year to date (``2020QMAT02``) is asked for by its code.
 
     ``params`` add to (or replace) the v3 query; ``notify`` is told of each retry.
     """
@@ -335,7 +346,9 @@ def fetch(
         )
     if version == "v3":
         query = {"mgroup.*": "*", "hierarchy._nykom": "*", "format": "json", **(params or {})}
-        if period is not None:
+        if period is not None and period.kind in ("mat", "ytd"):
+            query[f"period.{_period_type(period)}"] = period.code()
+        elif period is not None:
             query["period.M"] = ",".join(month_code(m) for m in period.months)
         else:
             query.setdefault("period.M", f"latest:{months}")
@@ -349,11 +362,12 @@ def fetch(
         raise FleksmonError(f"unknown API version {version!r}", "use v2 or v3")
     if params:
         raise FleksmonError("query parameters are for the v3 API", "add --api v3")
-    wanted = (
-        [month_code(m) for m in period.months]
-        if period is not None
-        else latest_months_v2(table, token, months, connection, say)
-    )
+    if period is not None and period.kind in ("mat", "ytd"):
+        wanted = [period.code()]
+    elif period is not None:
+        wanted = [month_code(m) for m in period.months]
+    else:
+        wanted = latest_months_v2(table, token, months, connection, say)
     request = urllib.request.Request(
         f"{connection.base}/v2/data/{table.lower()}/json",
         data=json.dumps({"area": "*", "period": wanted}).encode("utf-8"),

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fleksmon.errors import FleksmonError, shown
@@ -241,6 +242,20 @@ def span_ending(kind: str, end: int) -> Period:
     return Period(first.get(kind, end), end, "" if kind == "month" else kind)
 
 
+def covered(periods: Sequence[Period]) -> str:
+    """The periods a table covers, for its period line: ``Mar.–Sep. 2019`` for months;
+    periods of a kind first to last (``Løbende år til 1. kvt. 2020 – Løbende år til
+    2. kvt. 2020``).
+
+    >>> covered([span_ending("mat", 24242), span_ending("mat", 24245)])
+    'Løbende år til 1. kvt. 2020 – Løbende år til 2. kvt. 2020'
+    """
+    first, last = periods[0], periods[-1]
+    if not first.kind:
+        return Period(first.start, last.end).human()
+    return first.human() if first == last else f"{first.human()} – {last.human()}"
+
+
 _KIND_CODE = re.compile(r"^(\d{4})\s*([mq])\s*(mat|ytd)\s*(\d{1,2})$")
 
 
@@ -253,7 +268,7 @@ def _kind_code(text: str) -> Period | None:
     if not 1 <= number <= (4 if unit == "q" else 12):
         return None
     end = month_index(year, 3 * number if unit == "q" else number)
-    return Period(end - 11 if kind == "mat" else year * 12, end)
+    return Period(end - 11 if kind == "mat" else year * 12, end, kind)
 
 
 @dataclass(frozen=True, order=True)

@@ -19,7 +19,7 @@ from fleksmon.errors import FleksmonError
 from fleksmon.measure_ids import MEASURE_LABELS
 from fleksmon.measures import overblik as overblik_measures
 from fleksmon.measures import shares
-from fleksmon.periods import Period
+from fleksmon.periods import Period, covered
 from fleksmon.query import Query
 from fleksmon.store import Batch
 
@@ -43,7 +43,7 @@ class Section:
     def period_line(self) -> str:
         """The months the table covers (``Mar.–Sep. 2019``)."""
         periods = self.result.periods
-        return Period(periods[0].start, periods[-1].end).human()
+        return covered(periods)
 
     def status(self) -> str:
         """The header over the shares and counts (``Status for andel i fleksjob``)."""

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from fleksmon.errors import FleksmonError
-from fleksmon.periods import parse_period, series_kind, span_code, span_kind, spans_text
+from fleksmon.periods import Period, parse_period, series_kind, span_code, span_kind, spans_text
 
 Run = Callable[..., Any]
 G1 = "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse"
@@ -88,7 +88,7 @@ target_pct = 100
 )
 def test_period_codes_are_their_spans(code: str, span: str, kind: str, back: str) -> None:
     period = parse_period(code)
-    assert period.code() == span
+    assert Period(period.start, period.end).code() == span
     assert span_kind(period.start, period.end) == kind
     assert span_code(period.start, period.end) == back
 
@@ -186,6 +186,11 @@ def test_the_table_names_the_moving_annual_total(cli: Run, bench: tuple[str, str
     lines = table.stdout.splitlines()
     assert lines[1].strip() == "Løbende år til 2. kvt. 2020"
     assert "Anm.: Opgjort på udtræk fra Jobindsats.dk, Løbende år til 2. kvt. 2020." in lines
+    both = cli("compute", "-c", "BENCH", "-k", "København", "-s", store, "--targets", targets,
+               "-f", "table")  # fmt: skip
+    assert both.stdout.splitlines()[1].strip() == (
+        "Løbende år til 1. kvt. 2020 – Løbende år til 2. kvt. 2020"
+    )
 
 
 OTIJ01 = (
@@ -287,3 +292,31 @@ def test_the_overblik_given_months_says_it_needs_quarters(cli: Run, tmp_path: Pa
         "(2018M04..2018M05). Download the table by quarter (Periode: kvartal, e.g. 2018Q2) "
         "and ingest it with --kind overblik.",
     )
+
+
+@pytest.mark.parametrize(
+    ("api", "period", "asked"),
+    [
+        ("v3", "2020QMAT02", "period.QMAT=2020QMAT02"),
+        ("v3", "2024MYTD05", "period.MYTD=2024MYTD05"),
+        ("v2", "2020QMAT02", ["2020QMAT02"]),
+    ],
+)
+def test_fetch_asks_for_a_moving_annual_total_by_its_code(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, api: str, period: str, asked: Any
+) -> None:
+    from fleksmon import fetch as fetch_module
+    from fleksmon.fetch import Connection
+    from tests.test_fetch import V3_BODY, Recorder, v2_answer
+
+    body = V3_BODY if api == "v3" else v2_answer("Antal personer", {"Viborg": "10"})
+    recorder = Recorder({f"/{api}/data/y30r21" + ("" if api == "v3" else "/json"): body})
+    monkeypatch.setattr(fetch_module, "DEFAULT", Connection(opener=recorder, sleep=print))
+    args = ("fetch", "Y30R21", "--api", api, "-p", period, "--token", "t")
+    result = cli(*args, "-o", str(tmp_path / "y.json"))
+    assert result.exit_code == 0, result.stderr
+    request = recorder.requests[0]
+    if api == "v3":
+        assert request.full_url.endswith(f"&format=json&{asked}")
+    else:
+        assert json.loads(request.data)["period"] == asked  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from fleksmon import areas, texts
 from fleksmon.numbers import format_int, format_number
-from fleksmon.periods import Period, parse_period
+from fleksmon.periods import covered, parse_period
 from fleksmon.render.grid import Grid
 from fleksmon.report import count_labels, gap_persons_label
 
@@ -105,7 +105,7 @@ def series_table(result: Result) -> Grid:
     """Baseline, the monthly (or window) shares, the latest counts and the gap."""
     crit = result.criterion
     periods = [p.code() for p in result.periods]
-    span = Period(result.periods[0].start, result.periods[-1].end).human()
+    span = covered(result.periods)
     base = result.baseline.human() if result.baseline else ""
     last = result.periods[-1].human()
     grid = Grid(
