@@ -140,7 +140,10 @@ def _canonical_ascii(col: pl.Expr) -> pl.Expr:
 
 def canonical_ids(ids: pl.Series) -> pl.Series:
     """:func:`canonical_id` of every identifier: vectorized for ASCII text, one at a time
-    for the (rare) rest, so each is exactly what :func:`canonical_id` gives."""
+    for the (rare) rest, so each is exactly what :func:`canonical_id` gives. Letters and
+    digits alone (``syn000123``, ``0101701234``) are their own canonical text."""
+    if bool(ids.str.contains(r"^[A-Za-z0-9]+$").all()):
+        return ids
     ascii_only = ids.str.contains(r"^[\x00-\x7f]*$")
     fast = pl.select(_canonical_ascii(pl.lit(ids))).to_series()
     if bool(ascii_only.all()):
@@ -176,21 +179,17 @@ def _hmac_ids(texts: pl.Series, key: bytes) -> pl.Series:
 
 
 def _invalid_expr(col: pl.Expr) -> pl.Expr:
-    """True where an identifier is empty, a CPR-shaped value with an impossible date,
-    or a value that looks like a mistyped CPR number."""
+    """True where a canonical identifier is empty, a CPR-shaped value with an impossible
+    date (``%d%m%y``: day, month and 29 February in a year divisible by four), or a value
+    that looks like a mistyped CPR number."""
     text = col.str.strip_chars()
-    digits = text.str.replace("-", "")
-    day = digits.str.slice(0, 2).cast(pl.Int32, strict=False)
-    month = digits.str.slice(2, 2).cast(pl.Int32, strict=False)
-    year = digits.str.slice(4, 2).cast(pl.Int32, strict=False)
-    days = (
-        pl.when(month.is_between(1, 12))
-        .then(month.replace_strict(list(range(1, 13)), list(_DAYS_IN_MONTH), default=0))
-        .otherwise(0)
-    )
-    days = pl.when((month == 2) & (year % 4 != 0)).then(28).otherwise(days)
-    bad_date = text.str.contains(_CPR) & ~day.is_between(1, days)
+    date = text.str.replace("-", "").str.slice(0, 6).str.strptime(pl.Date, "%d%m%y", strict=False)
+    bad_date = text.str.contains(_CPR) & date.is_null()
     return text.is_null() | (text == "") | bad_date | text.str.contains(_BROKEN_CPR)
+
+
+_SAMPLE = 100_000
+"""Rows looked at to decide whether identifiers repeat enough to hash each distinct one once."""
 
 
 def pseudonymize(
@@ -209,11 +208,15 @@ def pseudonymize(
     else the 1-based position), never the value itself.
     """
     ids = frame.get_column(column).cast(pl.String)
-    unique = ids.unique()
+    repeats = 4 * ids.head(_SAMPLE).n_unique() <= min(ids.len(), _SAMPLE)
+    unique = ids.unique() if repeats else ids
     texts = canonical_ids(unique)
-    bad = unique.filter(pl.select(_invalid_expr(pl.lit(texts))).to_series().fill_null(True))
+    suspect = ~texts.str.contains(r"^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*$").fill_null(False)
+    checked = texts.filter(suspect)  # an id with a letter is never CPR-shaped
+    invalid = pl.select(_invalid_expr(pl.lit(checked))).to_series().fill_null(True)
+    bad = unique.filter(suspect).filter(invalid)
     if len(bad):
-        position = int(ids.is_in(bad.implode()).arg_true()[0])
+        position = int(ids.is_in(bad.implode(), nulls_equal=True).arg_true()[0])
         row = (
             int(frame.get_column(row_column)[position]) if row_column is not None else position + 1
         )
@@ -223,5 +226,5 @@ def pseudonymize(
             "CPR-shaped",
         )
     hashed = _hmac_ids(texts, key)
-    mapped = ids.replace_strict(unique, hashed, return_dtype=pl.UInt64)
+    mapped = ids.replace_strict(unique, hashed, return_dtype=pl.UInt64) if repeats else hashed
     return frame.with_columns(mapped.alias(column))

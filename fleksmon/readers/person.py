@@ -39,6 +39,7 @@ from fleksmon.readers.person_columns import (
     check_header,
     detect_kind,
     fold_header,
+    no_rows,
     open_extract,
     resolve_kind,
 )
@@ -88,6 +89,8 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
         if data_cols
         else frame
     )
+    if frame.height == 0:
+        raise no_rows(source)
     warnings = list(opened.warnings)
     if frame.height < before:
         warnings.append(f"{before - frame.height} empty rows skipped")

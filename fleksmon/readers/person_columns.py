@@ -133,6 +133,14 @@ def open_extract(path: Path, folder: Path) -> Opened:
     return Opened(frame, columns, known_columns(columns, len(header)), rows, warnings)
 
 
+def no_rows(source: str) -> FleksmonError:
+    """The refusal of a person-level file with a header and no data rows."""
+    return FleksmonError(
+        f"{source}: no data rows (only a header)",
+        "Export the extract again with its rows, or check that you picked the right file",
+    )
+
+
 def canonical_renames(header: list[str], source: str) -> dict[int, str]:
     """Position → canonical name of the recognized header cells (a second column for the
     same canonical name is refused)."""

@@ -107,47 +107,33 @@ def _stage(
     frame, data_cols, known, total = opened.frame, opened.columns, opened.known, opened.rows
     chosen, frame = columns.resolve_kind(source, frame, data_cols, kind, known)
     named = [c for c in frame.collect_schema().names() if c != _ROW]
-    frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in named))
-
-    ids = (
-        frame.group_by(pl.col("person").cast(pl.String))
-        .agg(pl.col(_ROW).min(), pl.len().alias("_n"))
-        .collect(engine="streaming")
-        .sort(_ROW)
-    )
-    rows = int(ids.get_column("_n").sum())
-    if total is None:
-        total = rows
-    empty = total - rows
-    warnings = list(opened.warnings)
-    if empty > 0:
-        warnings.append(f"{empty} empty rows skipped")
-    checks.check_person_ids(ids, source)
-    hashed = pseudonymize(ids.select("person", _ROW), key, source=source, row_column=_ROW)
-    lookup = pl.DataFrame({"_id": ids.get_column("person"), "_person": hashed.get_column("person")})
-    del ids, hashed
-
-    count = parts.part_count(rows, at_least)
-    done = 0
+    rough = total if total is not None else 2 * _estimate_rows(path)
+    buckets = parts.part_count(rough, at_least)
+    rows = seen = 0
     marks = DecimalMarks()
     for number, chunk in enumerate(frame.collect_batches(chunk_size=CHUNK_ROWS)):
-        chunk = chunk.with_columns(pl.col("person").cast(pl.String)).join(
-            lookup, left_on="person", right_on="_id", how="left", maintain_order="left"
-        )
-        chunk = chunk.with_columns(pl.col("_person").alias("person")).drop("_person")
+        seen += chunk.height
+        chunk = chunk.filter(~pl.all_horizontal(pl.col(c).is_null() for c in named))
+        rows += chunk.height
+        checks.check_person_ids(chunk, source)
+        chunk = pseudonymize(chunk, key, source=source, row_column=_ROW)
         parsed = cells.parse_columns(chunk, chosen, source, marks)
-        split = parsed.with_columns(parts.bucket(count).alias("_part")).partition_by(
+        split = parsed.with_columns(parts.bucket(buckets).alias("_part")).partition_by(
             "_part", as_dict=True, include_key=False
         )
         for (index,), piece in split.items():
-            piece.write_parquet(spill / f"{int(index):05d}-{number:06d}.parquet")
-        done += chunk.height
+            piece.write_parquet(spill / f"{int(index):05d}-{number:06d}.parquet", compression="lz4")
         if progress is not None:
-            progress(done, total)
-    del lookup
+            progress(seen, total)
     undecided = cells.decimals_error(source, marks)
     if undecided is not None:
         raise undecided
+    if rows == 0:
+        raise columns.no_rows(source)
+    warnings = list(opened.warnings)
+    if seen > rows:
+        warnings.append(f"{seen - rows} empty rows skipped")
+    count = min(parts.part_count(rows, at_least), buckets)
 
     problems: dict[str, int] = {}
     dupes = 0
@@ -158,7 +144,9 @@ def _stage(
     def sorted_parts() -> Iterator[tuple[int, pl.DataFrame]]:
         nonlocal dupes
         for index in range(count):
-            files = sorted(spill.glob(f"{index:05d}-*.parquet"))
+            files = sorted(
+                f for b in range(index, buckets, count) for f in spill.glob(f"{b:05d}-*")
+            )
             if not files:
                 continue
             part = pl.read_parquet(files).sort([*parts.SORT_KEYS[chosen], _ROW])
@@ -184,6 +172,14 @@ def _stage(
         raise error
     warnings += checks.duplicates_warning(dupes)
     return StagedExtract(staged, chosen, warnings, summarize(staged))
+
+
+def _estimate_rows(path: Path) -> int:
+    """About how many rows a text file holds, from the length of its first lines."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    lines = max(1, head.count(b"\n"), head.count(b"\r"))
+    return max(1, path.stat().st_size * lines // max(1, len(head)))
 
 
 # --------------------------------------------------------------------------- summary
