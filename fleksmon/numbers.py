@@ -104,12 +104,18 @@ class DecimalMarks:
     def add(self, frame: pl.DataFrame, columns: Sequence[str], row: str) -> None:
         """Add the text cells of ``columns`` (row numbers in column ``row``)."""
         for name in columns:
-            col = pl.col(name).cast(pl.String)
-            found = frame.select(
+            cells = frame.get_column(name).cast(pl.String)
+            distinct = pl.DataFrame({name: cells.unique()})  # each text looked at once
+            col = pl.col(name)
+            marks = distinct.select(
                 point=decimal_point_expr(col).any(),
-                comma=pl.col(row).filter(decimal_comma_expr(col)).min(),
-                undecided=pl.col(row).filter(undecided_dot_expr(col)).min(),
+                comma=col.filter(decimal_comma_expr(col)).implode(),
+                undecided=col.filter(undecided_dot_expr(col)).implode(),
             ).row(0, named=True)
+            found = {"point": marks["point"]}
+            for mark in ("comma", "undecided"):
+                where = cells.is_in(pl.Series(marks[mark], dtype=pl.String).implode())
+                found[mark] = frame.get_column(row).filter(where).min() if marks[mark] else None
             self.point = self.point or bool(found["point"])
             comma = found["comma"]
             if comma is not None and (self.comma_row is None or comma < self.comma_row):

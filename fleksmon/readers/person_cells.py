@@ -46,16 +46,17 @@ def _parse_unique(
 
 
 def _kommune(frame: pl.DataFrame, source: str) -> pl.Series:
-    text = frame.select(_text("kommune")).to_series()
-    if text.is_null().any():
-        row = first_row(frame, text.is_null())
+    raw = frame.get_column("kommune").cast(pl.String)
+    if raw.is_null().any():
+        row = first_row(frame, raw.is_null())
         raise fail(source, row, "kommune", "kommune is empty", "give a kommune name or DST code")
-    unique = text.unique()
+    unique = raw.unique()  # each distinct cell read once
+    texts = pl.DataFrame({"kommune": unique}).select(_text("kommune")).to_series()
     codes: list[int] = []
-    for value in unique.to_list():
+    for cell, value in zip(unique.to_list(), texts.to_list(), strict=True):
         area = try_area(value)
         if area is None or area.kind != "kommune" or area.code is None:
-            row = first_row(frame, text == value)
+            row = first_row(frame, raw == cell)
             if has_cpr(value):
                 raise fail(
                     source,
@@ -74,7 +75,7 @@ def _kommune(frame: pl.DataFrame, source: str) -> pl.Series:
                 hint + " the kommune by name or DST code",
             )
         codes.append(int(area.code))
-    return text.replace_strict(unique, pl.Series(codes, dtype=pl.Int16), return_dtype=pl.Int16)
+    return raw.replace_strict(unique, pl.Series(codes, dtype=pl.Int16), return_dtype=pl.Int16)
 
 
 def _date_expr(s: pl.Expr) -> pl.Expr:
@@ -138,13 +139,13 @@ def _months(frame: pl.DataFrame, source: str) -> pl.Series:
         and bool(col.is_between(23_880, 25_211).all())
     ):
         return _check_span(frame, source, "periode", col.cast(pl.Int32), "month").alias("maaned")
-    text = col.cast(pl.String).str.strip_chars()
-    unique = text.unique()
+    raw = col.cast(pl.String)
+    unique = raw.unique()  # each distinct cell read once
     months: list[int | None] = []
-    for value in unique.to_list():
+    for cell, value in zip(unique.to_list(), unique.str.strip_chars().to_list(), strict=True):
         period = try_parse_period(value) if value else None
         if period is None or period.start != period.end:
-            row = first_row(frame, text.is_null() if value is None else text == value)
+            row = first_row(frame, raw.is_null() if cell is None else raw == cell)
             what = (
                 "the month is empty"
                 if not value
@@ -154,7 +155,7 @@ def _months(frame: pl.DataFrame, source: str) -> pl.Series:
             )
             raise fail(source, row, "periode", what, "write months as 2019M11, 2019-11 or nov 2019")
         months.append(period.start)
-    parsed = text.replace_strict(unique, pl.Series(months, dtype=pl.Int32), return_dtype=pl.Int32)
+    parsed = raw.replace_strict(unique, pl.Series(months, dtype=pl.Int32), return_dtype=pl.Int32)
     return _check_span(frame, source, "periode", parsed, "month").alias("maaned")
 
 
@@ -219,20 +220,21 @@ def _hours(frame: pl.DataFrame, column: str, source: str, *, in_cent: bool) -> p
             )
         cent = (col * (1 if in_cent else 100)).round(0).cast(pl.Int64)
     else:
-        text = col.cast(pl.String).str.replace_all("\u00a0", " ").str.strip_chars()
-        unique = text.unique()
-        parsed = pl.select(_cent_expr(pl.lit(unique))).to_series()
+        raw = col.cast(pl.String)
+        unique = raw.unique()  # each distinct cell read once
+        text = unique.str.replace_all("\u00a0", " ").str.strip_chars()
+        parsed = pl.select(_cent_expr(pl.lit(text))).to_series()
         if in_cent:
-            parsed = pl.select(pl.lit(unique).cast(pl.Int64, strict=False)).to_series()
+            parsed = pl.select(pl.lit(text).cast(pl.Int64, strict=False)).to_series()
         bad = unique.filter(parsed.is_null())
         if len(bad):
-            value = bad[0]
-            row = first_row(frame, text.is_null() if value is None else text == value)
-            what = "hours are empty" if not value else "cannot read the hours"
+            row = first_row(frame, raw.is_in(bad.implode(), nulls_equal=True))
+            value = frame.filter(pl.col(ROW) == row).get_column(column).cast(pl.String)[0]
+            what = "hours are empty" if not (value or "").strip() else "cannot read the hours"
             raise fail(
                 source, row, column, what, "write hours as 7,50 or 7.5 (decimal comma or point)"
             )
-        cent = text.replace_strict(unique, parsed, return_dtype=pl.Int64)
+        cent = raw.replace_strict(unique, parsed, return_dtype=pl.Int64)
     if cent.is_null().any():
         row = first_row(frame, cent.is_null())
         raise fail(source, row, column, "hours are empty", "write 0 for a month without hours")

@@ -5,6 +5,8 @@ month, more than 744 hours in a month, months given twice).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from fleksmon.errors import FleksmonError
@@ -31,13 +33,17 @@ REPEATS_SCHEMA = {ROW: pl.Int64, "_twin": pl.Int64, "person": pl.UInt64}
 """What :func:`repeated_rows` returns: a repeated row, its first twin, the person."""
 
 
-def repeated_rows(frame: pl.DataFrame) -> pl.DataFrame:
+def repeated_rows(frame: pl.DataFrame, keys: Sequence[str] = ()) -> pl.DataFrame:
     """The rows of ``frame`` identical to an earlier row (``_twin``: the first such row).
 
     ``frame`` must hold all rows of its persons (identical rows share the person);
     the repeats of person-disjoint parts of a file are concatenated for
-    :func:`repeat_error`.
+    :func:`repeat_error`. A frame sorted by ``keys`` is searched only where a row's keys
+    equal its neighbour's (identical rows are there, next to each other by key).
     """
+    if keys:
+        same = pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in keys).fill_null(False)
+        frame = frame.filter(same | same.shift(-1).fill_null(False))
     data = [c for c in frame.columns if c != ROW]
     digest = frame.select(pl.struct(data).hash(seed=0)).to_series()
     ordered = digest.sort()  # sorting finds repeats faster than a hash table here
@@ -137,21 +143,25 @@ _HISTORY: tuple[tuple[str, str, str, str], ...] = (
 """The checks that need a person's whole history, in the order they are reported."""
 
 
-def history_problems(frame: pl.DataFrame, kind: str) -> tuple[dict[str, int], int]:
+def history_problems(
+    frame: pl.DataFrame, kind: str, *, ordered: bool = False
+) -> tuple[dict[str, int], int]:
     """The first offending row (``ROW``) of each person-history check that fails in
     ``frame``, and the number of person-months given more than once (``ly-maaneder``).
 
-    ``frame`` must hold all rows of its persons; the checks of person-disjoint parts
-    of a file combine by taking each check's smallest row.
+    ``frame`` must hold all rows of its persons (``ordered``: already sorted by person,
+    month, kommune and row, as a staged part is; the checks then run on shifts, without
+    a group-by); the checks of person-disjoint parts combine by taking each check's
+    smallest row.
     """
     found: dict[str, int] = {}
     if kind == "ly-forloeb":
         backwards = (frame.get_column("slut") < frame.get_column("start")).fill_null(False)
         if backwards.any():
             found["backwards"] = first_row(frame, backwards)
-        ordered = frame.sort("person", "start", "slut", nulls_last=True)
+        spells = frame.sort("person", "start", "slut", nulls_last=True)
         prev_end = pl.col("slut").shift(1)
-        overlap = ordered.filter(
+        overlap = spells.filter(
             (pl.col("person") == pl.col("person").shift(1))
             & (prev_end.is_null() | (pl.col("start") <= prev_end))
         )
@@ -159,19 +169,30 @@ def history_problems(frame: pl.DataFrame, kind: str) -> tuple[dict[str, int], in
             found["overlap"] = int(overlap.get_column(ROW).min())  # type: ignore[arg-type]
         return found, 0
     hours = HOURS_COLUMN.get(kind)
-    aggs = [pl.col("kommune_kode").n_unique().alias("k"), pl.col(ROW).min().alias("r"), pl.len()]
+    if not ordered:
+        frame = frame.sort("person", "maaned", "kommune_kode", ROW)
+    person, month, kommune = pl.col("person"), pl.col("maaned"), pl.col("kommune_kode")
+    same = ((person == person.shift(1)) & (month == month.shift(1))).fill_null(False)
+    flags = [
+        (~same).cum_sum().alias("_run"),
+        (same & (kommune != kommune.shift(1))).alias("_two"),
+        (same & ~same.shift(1).fill_null(False)).alias("_repeat"),
+    ]
     if hours is not None:
-        aggs.append(pl.col(hours).sum().alias("h"))
-    grouped = frame.group_by("person", "maaned").agg(aggs)
-    two = grouped.filter(pl.col("k") > 1)
-    if two.height:
-        found["two_kommuner"] = int(two.get_column("r").min())  # type: ignore[arg-type]
+        before = pl.when(~same).then(pl.col(hours).cum_sum() - pl.col(hours)).forward_fill()
+        last = ~same.shift(-1).fill_null(False)
+        total = pl.col(hours).cum_sum() - before
+        flags.append((last & (total > MAX_MONTH_HOURS_CENT)).alias("_absurd"))
+    marked = frame.select(ROW, *flags)
+    checks = [("two_kommuner", "_two")] + ([("over_744", "_absurd")] if hours is not None else [])
+    for name, flag in checks:
+        runs = marked.filter(pl.col(flag)).get_column("_run")
+        if runs.len():
+            rows = marked.filter(pl.col("_run").is_in(runs.implode())).get_column(ROW)
+            found[name] = int(rows.min())  # type: ignore[arg-type]
     if hours is not None:
-        absurd = grouped.filter(pl.col("h") > MAX_MONTH_HOURS_CENT)
-        if absurd.height:
-            found["over_744"] = int(absurd.get_column("r").min())  # type: ignore[arg-type]
         return found, 0
-    return found, grouped.filter(pl.col("len") > 1).height
+    return found, int(marked.get_column("_repeat").sum())
 
 
 def history_error(source: str, kind: str, found: dict[str, int]) -> FleksmonError | None:

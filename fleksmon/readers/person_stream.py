@@ -152,8 +152,8 @@ def _stage(
             part = pl.read_parquet(files).sort([*parts.SORT_KEYS[chosen], _ROW])
             for file in files:
                 file.unlink()
-            repeats.append(checks.repeated_rows(part))
-            found, more = checks.history_problems(part, chosen)
+            repeats.append(checks.repeated_rows(part, parts.SORT_KEYS[chosen]))
+            found, more = checks.history_problems(part, chosen, ordered=True)
             for name, row in found.items():
                 problems[name] = min(row, problems.get(name, row))
             dupes += more
