@@ -46,11 +46,11 @@ def _parse_unique(
 
 
 def _kommune(frame: pl.DataFrame, source: str) -> pl.Series:
-    raw = frame.get_column("kommune").cast(pl.String)
+    raw = frame.get_column("kommune")
     if raw.is_null().any():
         row = first_row(frame, raw.is_null())
         raise fail(source, row, "kommune", "kommune is empty", "give a kommune name or DST code")
-    unique = raw.unique()  # each distinct cell read once
+    unique = raw.unique()  # each distinct cell (text or DST code) read once
     texts = pl.DataFrame({"kommune": unique}).select(_text("kommune")).to_series()
     codes: list[int] = []
     for cell, value in zip(unique.to_list(), texts.to_list(), strict=True):
