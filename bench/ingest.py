@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import platform
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
