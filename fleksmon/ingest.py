@@ -24,6 +24,7 @@ RowsProgress = Callable[[int, int | None], None]
 unknown)."""
 
 if TYPE_CHECKING:
+    from fleksmon.persongruppe import Project
     from fleksmon.readers import ReadResult
 
 
@@ -79,10 +80,13 @@ def _aggregate_summary(
 
 
 def _person_summary(frame: pl.DataFrame, kind: str) -> dict[str, Any]:
+    from fleksmon.readers.person_stream import FIRST_DAY, group_summary
+
+    first = FIRST_DAY.get(kind, "maaned")
     months = (
-        frame["maaned"]
-        if "maaned" in frame.columns
-        else frame["start"].dt.year() * 12 + (frame["start"].dt.month() - 1)
+        frame[first]
+        if first == "maaned"
+        else frame[first].dt.year() * 12 + (frame[first].dt.month() - 1)
     )
     summary: dict[str, Any] = {
         "rows": frame.height,
@@ -95,6 +99,8 @@ def _person_summary(frame: pl.DataFrame, kind: str) -> dict[str, Any]:
 
         censored = k3_censored(frame.lazy()).select(pl.col("k3_censored").sum()).collect()
         summary["censored_spells"] = int(censored.item() or 0)
+    if kind == "persongruppe":
+        summary.update(group_summary(frame))
     return summary
 
 
@@ -123,13 +129,15 @@ def read_file(
     staging: Path | None = None,
     part_counts: Mapping[str, int] | None = None,
     rows_progress: RowsProgress | None = None,
+    persongruppe: Project | None = None,
 ) -> tuple[Pending, FileReport]:
     """Read and validate one extract; nothing is stored yet.
 
     With ``staging`` (a folder inside the store), a person-level file is streamed
     into sorted person parts there (:mod:`fleksmon.readers.person_stream`), with
     at least ``part_counts[kind]`` parts; ``rows_progress`` follows its rows.
-    Without it, the file is read into memory.
+    Without it, the file is read into memory. ``persongruppe``: the file is the
+    marking extract of this person group (its kind ``persongruppe``).
     """
     from fleksmon.formats.files import check_file
     from fleksmon.readers import sniff_kind
@@ -137,6 +145,8 @@ def read_file(
     check_file(path)
     if kind is not None and kind not in READ_KINDS:
         raise FleksmonError(f"unknown --kind {kind!r}", f"use one of {', '.join(READ_KINDS)}")
+    kind = _group_kind(kind, persongruppe)
+    given = persongruppe.given() if persongruppe is not None else None
     found = kind or sniff_kind(path)
     if found == "overblik":
         from fleksmon.readers.overblik import read_overblik
@@ -161,8 +171,10 @@ def read_file(
             folder=staging / uuid.uuid4().hex,
             at_least=(part_counts or {}).get(found, 1),
             progress=rows_progress,
+            given=given,
         )
-        pending = Pending(extract.staged, found, path.resolve(), file_hash(path), extract.summary)
+        digest = _identity(path, given)
+        pending = Pending(extract.staged, found, path.resolve(), digest, extract.summary)
         pending.key_fingerprint = key_fingerprint(secret)
         return pending, FileReport(path, found, extract.summary, extract.warnings)
     elif found in PERSON_KINDS:
@@ -170,13 +182,13 @@ def read_file(
         from fleksmon.readers.person import read_person
 
         secret = (key or load_key)()
-        person = read_person(path, found, key=secret)
+        person = read_person(path, found, key=secret, given=given)
         frame = person.frame.collect() if isinstance(person.frame, pl.LazyFrame) else person.frame
         summary = _person_summary(frame, found)
         warnings = list(person.warnings)
     else:
         raise FleksmonError(f"{path.name}: cannot tell what kind of extract this is", "pass --kind")
-    pending = Pending(frame, found, path.resolve(), file_hash(path), summary)
+    pending = Pending(frame, found, path.resolve(), _identity(path, given), summary)
     if found in PERSON_KINDS:
         from fleksmon.pseudonym import key_fingerprint
 
@@ -195,8 +207,12 @@ def ingest(
     progress: Callable[[Path], None] | None = None,
     done: Callable[[], None] | None = None,
     rows_progress: RowsProgress | None = None,
+    persongruppe: Project | None = None,
 ) -> list[FileReport]:
     """Read every file, then commit them in one atomic step; a bad file stores nothing.
+
+    ``persongruppe``: the files are a marking extract of this person group (see
+    :mod:`fleksmon.persongruppe`); it replaces the group's older extract.
 
     ``progress`` is called before each file is read and ``done`` after each step
     (every file, then the commit), for a progress bar; ``rows_progress`` follows
@@ -224,6 +240,7 @@ def ingest(
                 staging=staging,
                 part_counts=counts,
                 rows_progress=rows_progress,
+                persongruppe=persongruppe,
             )
             pendings.append(pending)
             reports.append(report)
@@ -238,6 +255,33 @@ def ingest(
         report.duplicate_of = outcomes[index].duplicate_of
         report.repaired = outcomes[index].repaired
     return reports
+
+
+def _identity(path: Path, given: Mapping[str, object] | None) -> str:
+    """What makes a file "already loaded": its content, and for a marking extract also the
+    person group and project period it was loaded as."""
+    digest = file_hash(path)
+    if not given:
+        return digest
+    return hashlib.sha256(f"{digest}{sorted(given.items())}".encode()).hexdigest()
+
+
+def _group_kind(kind: str | None, persongruppe: Project | None) -> str | None:
+    """The kind to read: ``persongruppe`` for a person group's marking extract, which is
+    never told from its columns (they are a spell extract's)."""
+    if persongruppe is None:
+        if kind == "persongruppe":
+            raise FleksmonError(
+                "a persongruppe extract is loaded for a named person group",
+                "name it and its project start: --persongruppe Projekt --project-start 2018M09",
+            )
+        return kind
+    if kind not in (None, "persongruppe"):
+        raise FleksmonError(
+            f"--persongruppe loads a marking extract, not --kind {kind}",
+            "leave out --kind, or load the other extracts in an ingest of their own",
+        )
+    return "persongruppe"
 
 
 def _store_key(store: Store, key: Callable[[], bytes] | None) -> Callable[[], bytes]:

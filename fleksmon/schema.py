@@ -12,6 +12,7 @@ the kommune as its DST code (``Int16``); hours are integer hundredths.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -52,9 +53,28 @@ PERSON_KINDS: dict[str, dict[str, pl.DataType]] = {
         "su": pl.Boolean(),
         "beskaeftigelsesgrad": pl.Float64(),
     },
+    "persongruppe": {
+        "person": pl.UInt64(),
+        "kommune_kode": pl.Int16(),
+        "fra": pl.Date(),
+        "til": pl.Date(),
+        "persongruppe": pl.String(),
+        "projekt_start": pl.Int32(),
+        "projekt_slut": pl.Int32(),
+    },
 }
 """Stored person-level kinds. A newer extract of a kind replaces the older rows
-of the same kommune (and month, for the monthly kinds)."""
+of the same kommune (and month, for the monthly kinds); a person group's marking
+extract (``persongruppe``) replaces the older one of the same person group."""
+
+GIVEN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "persongruppe": ("persongruppe", "projekt_start", "projekt_slut"),
+}
+"""Columns of a kind given at ingest rather than read from the file: a marking
+extract's person group and its project period (months, ``projekt_slut`` null while the
+project runs)."""
+Given = Mapping[str, int | str | None]
+"""The values of a kind's :data:`GIVEN_COLUMNS`, by column."""
 
 KINDS: tuple[str, ...] = ("aggregate", *PERSON_KINDS)
 

@@ -13,7 +13,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -23,17 +23,19 @@ from fleksmon.errors import FleksmonError
 from fleksmon.groups import check_groups
 from fleksmon.measure_ids import MEASURE_IDS, canonical, is_derived, is_share_measure
 from fleksmon.periods import parse_period
+from fleksmon.persongruppe import Project, check_persongrupper
 
 
 @dataclass(frozen=True)
 class Targets:
     """A targets file as read: the criteria table (built-in criteria with the file's
-    targets applied, then its own measures), its groups of kommuner by name and its
-    column labels."""
+    targets applied, then its own measures), its groups of kommuner by name, its
+    column labels and its person groups (projects, by name)."""
 
     criteria: Mapping[str, Criterion]
     groups: Mapping[str, tuple[str, ...]]
     labels: Mapping[str, str]
+    persongrupper: Mapping[str, Project] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _TEXT_KEYS = ("name", "statement", "subject", "population_label", "hits_label")
@@ -253,17 +255,22 @@ def read_targets(path: Path) -> Targets:
     columns; whether the store holds them is checked when computing.
     ``[labels]`` (column label → measure id) is for the readers, ``[grupper]``
     (group name → kommuner, checked by :func:`fleksmon.groups.check_groups`) names groups
-    of kommuner. Anything else
+    of kommuner, ``[persongrupper.NAME]`` (``project_start``, ``project_end``) a
+    project's person group (:mod:`fleksmon.persongruppe`). Anything else
     (an unknown key, a wrong type, a target outside 0–100) is a one-line error.
     """
     data = _read_toml(path)
     table = dict(CRITERIA)
     groups: dict[str, tuple[str, ...]] = {}
     labels: dict[str, str] = {}
+    persongrupper: dict[str, Project] = {}
     seen: dict[str, str] = {}
     for key, spec in data.items():
         if key == "grupper":
             groups = check_groups(path, spec)
+            continue
+        if key == "persongrupper":
+            persongrupper = check_persongrupper(path, spec)
             continue
         if key == "labels":
             if not isinstance(spec, dict) or not all(isinstance(v, str) for v in spec.values()):
@@ -330,7 +337,12 @@ def read_targets(path: Path) -> Targets:
             hits_label=changes.get("hits_label", ""),
             kommune_targets=changes.get("kommune_targets", ()),
         )
-    return Targets(MappingProxyType(table), MappingProxyType(groups), MappingProxyType(labels))
+    return Targets(
+        MappingProxyType(table),
+        MappingProxyType(groups),
+        MappingProxyType(labels),
+        MappingProxyType(persongrupper),
+    )
 
 
 def load_targets(path: Path) -> dict[str, Criterion]:
@@ -342,6 +354,11 @@ def load_targets(path: Path) -> dict[str, Criterion]:
 def load_labels(path: Path) -> dict[str, str]:
     """The ``[labels]`` table of a targets file (column label → measure id), file checked."""
     return dict(read_targets(path).labels)
+
+
+def load_persongrupper(path: Path) -> dict[str, Project]:
+    """The ``[persongrupper]`` of a targets file (the whole file checked); ``{}`` without."""
+    return dict(read_targets(path).persongrupper)
 
 
 def load_groups(path: Path) -> dict[str, tuple[str, ...]]:

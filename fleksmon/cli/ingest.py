@@ -12,6 +12,8 @@ from fleksmon.cli.options import DATA, StoreOpt, TargetsOpt
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from fleksmon.persongruppe import Project
+
 
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="CSV, xlsx, JSON or Parquet extracts.")],
@@ -20,7 +22,8 @@ def ingest(
         typer.Option(
             "--kind",
             help="aggregate, overblik (full-time persons by Ydelsesgrupper, kept per group), "
-            "ly-forloeb, ly-maaneder, fleksjob-timer or ressourceforloeb "
+            "ly-forloeb, ly-maaneder, fleksjob-timer, ressourceforloeb or persongruppe "
+            "(a project's marking: person, kommune, fra, til; with --persongruppe) "
             "[default: from the columns].",
             rich_help_panel=DATA,
         ),
@@ -30,6 +33,33 @@ def ingest(
         typer.Option(
             "--table",
             help="Jobindsats table id (Y08A02 fleksjob, Y09A02 ledighedsydelse).",
+            rich_help_panel=DATA,
+        ),
+    ] = None,
+    persongruppe: Annotated[
+        str | None,
+        typer.Option(
+            "--persongruppe",
+            help="Load the files as the marking extract (person, kommune, fra, til) of this "
+            "person group, e.g. Projekt; a newer extract of the group replaces the older. "
+            "Not a [grupper] group of kommuner.",
+            rich_help_panel=DATA,
+        ),
+    ] = None,
+    project_start: Annotated[
+        str | None,
+        typer.Option(
+            "--project-start",
+            help="With --persongruppe: the month the project began (2018M09), unless the "
+            "targets file declares it under [persongrupper.NAME].",
+            rich_help_panel=DATA,
+        ),
+    ] = None,
+    project_end: Annotated[
+        str | None,
+        typer.Option(
+            "--project-end",
+            help="With --persongruppe: the project's last month, where it has ended.",
             rich_help_panel=DATA,
         ),
     ] = None,
@@ -49,7 +79,7 @@ def ingest(
     from fleksmon.errors import mask_cpr
     from fleksmon.ingest import ingest as run_ingest
 
-    labels = _labels(targets)
+    labels, project = _from_targets(targets, persongruppe, project_start, project_end)
     the_store = common.open_store(store)
     with _progress() as bar:
         task = bar.add_task("Reading", total=len(files) + 1)
@@ -71,6 +101,7 @@ def ingest(
             progress=step,
             done=lambda: bar.advance(task),
             rows_progress=rows,
+            persongruppe=project,
         )
         bar.update(task, description="Committed", completed=len(files) + 1)
     for report in reports:
@@ -102,10 +133,28 @@ def _progress() -> Progress:
     )
 
 
-def _labels(targets: Path | None) -> dict[str, str] | None:
-    from fleksmon.targets import load_labels
+def _from_targets(
+    targets: Path | None, name: str | None, start: str | None, end: str | None
+) -> tuple[dict[str, str] | None, Project | None]:
+    """The targets file's labels, and the person group to load (``--persongruppe``)."""
+    from fleksmon.errors import FleksmonError
+    from fleksmon.persongruppe import for_ingest
 
-    return load_labels(targets) if targets is not None else None
+    read = None
+    if targets is not None:
+        from fleksmon.targets import read_targets
+
+        read = read_targets(targets)
+    labels = dict(read.labels) if read is not None else None
+    if name is None:
+        if start is not None or end is not None:
+            raise FleksmonError(
+                "--project-start and --project-end belong to a person group",
+                "name it: --persongruppe Projekt --project-start 2018M09",
+            )
+        return labels, None
+    declared = read.persongrupper if read is not None else {}
+    return labels, for_ingest(name, start, end, declared)
 
 
 def _describe(report: object) -> str:
@@ -119,6 +168,8 @@ def _describe(report: object) -> str:
     if report.duplicate_of is not None:
         return f"{name}: already loaded on {report.duplicate_of.ingested_at[:10]}; nothing changed."
     from fleksmon.numbers import format_int as n
+    from fleksmon.periods import parse_period
+    from fleksmon.persongruppe import Project
 
     parts = [f"{n(s['rows'])} rows", f"{s['kommuner']} kommuner", s["periods"]]
     if "measures" in s:
@@ -129,7 +180,14 @@ def _describe(report: object) -> str:
         parts.insert(1, f"{n(s['persons'])} persons")
     if s.get("censored_spells"):
         parts.append(f"{n(s['censored_spells'])} spells running in the first month left out of K3")
-    line = f"{name}: loaded {report.kind}: " + ", ".join(parts)
+    what = report.kind
+    if s.get("persongruppe"):
+        start = parse_period(s["project_start"]).start
+        end = parse_period(s["project_end"]).end if s.get("project_end") else None
+        what += (
+            f" {s['persongruppe']} (projekt {Project(s['persongruppe'], start, end).period_text()})"
+        )
+    line = f"{name}: loaded {what}: " + ", ".join(parts)
     if s.get("dimensions"):
         line += "; " + "; ".join(s["dimensions"])
     files = report.batch.summary.get("files", []) if report.batch is not None else []

@@ -43,17 +43,29 @@ from fleksmon.readers.person_columns import (
     open_extract,
     resolve_kind,
 )
-from fleksmon.schema import PERSON_KINDS
+from fleksmon.schema import GIVEN_COLUMNS, PERSON_KINDS, Given
 
 __all__ = [
     "ALIASES",
     "NEEDS",
     "PersonResult",
+    "check_given",
     "check_header",
     "detect_kind",
     "fold_header",
     "read_person",
 ]
+
+
+def check_given(kind: str, given: Given | None) -> None:
+    """Refuse a kind whose given columns (:data:`~fleksmon.schema.GIVEN_COLUMNS`) are not
+    all given: a marking extract is read for a named person group only."""
+    missing = [c for c in GIVEN_COLUMNS.get(kind, ()) if c not in (given or {})]
+    if missing:
+        raise FleksmonError(
+            f"a {kind} extract is read for a named person group",
+            "name it and its project start: --persongruppe Projekt --project-start 2018M09",
+        )
 
 
 @dataclass
@@ -66,11 +78,14 @@ class PersonResult:
     rows: int = 0
 
 
-def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
+def read_person(
+    path: Path, kind: str | None, *, key: bytes, given: Given | None = None
+) -> PersonResult:
     """Read a person-level extract of ``kind`` (detected from the columns when ``None``).
 
     Returns the frame in the ``PERSON_KINDS[kind]`` schema with pseudonymized
-    ``person``, the kind, warnings and the row count. Raises
+    ``person``, the kind, warnings and the row count. ``given``: the values of the
+    kind's columns given at ingest (:func:`check_given`). Raises
     :class:`FleksmonError` for any input problem.
     """
     source = path.name
@@ -95,9 +110,10 @@ def read_person(path: Path, kind: str | None, *, key: bytes) -> PersonResult:
     if frame.height < before:
         warnings.append(f"{before - frame.height} empty rows skipped")
     chosen, frame = resolve_kind(source, frame, data_cols, kind, known)
+    check_given(chosen, given)
     check_person_ids(frame, source)
     frame = pseudonymize(frame, key, column="person", source=source, row_column=ROW)
-    parsed = parse_columns(frame, chosen, source)
+    parsed = parse_columns(frame, chosen, source, given=given)
     ids = [c for c in ROW_IDS if c in parsed.columns]
     repeated = repeat_error(source, chosen, repeated_rows(parsed), ids)
     if repeated is not None:

@@ -14,9 +14,9 @@ import polars as pl
 from fleksmon.areas import suggest, try_area
 from fleksmon.errors import FleksmonError, has_cpr
 from fleksmon.numbers import THOUSANDS_DOT, DecimalMarks, is_missing_expr, number_expr
-from fleksmon.periods import month_index, month_of_date, try_parse_period
+from fleksmon.periods import month_date, month_index, month_of_date, try_parse_period
 from fleksmon.readers.person_columns import ROW, ROW_IDS, fail, first_row
-from fleksmon.schema import PERSON_KINDS
+from fleksmon.schema import PERSON_KINDS, Given
 
 FIRST_PERSON_MONTH = month_index(1998, 1)
 """The first month person-level data may hold: flexjob and ledighedsydelse began in 1998."""
@@ -126,6 +126,58 @@ def _dates(frame: pl.DataFrame, column: str, source: str, *, required: bool) -> 
     month = parsed_col.dt.year().cast(pl.Int32) * 12 + parsed_col.dt.month().cast(pl.Int32) - 1
     _check_span(frame, source, column, month, "date")
     return parsed_col.alias(column)
+
+
+def _marking_days(frame: pl.DataFrame, column: str, shown: str, source: str) -> pl.Series:
+    """A marking extract's ``fra`` (``column`` ``start``) or ``til`` (``slut``): a date, or a
+    month meaning its first day (``fra``) or last day (``til``); ``til`` may be empty (the
+    marking runs), ``fra`` not."""
+    end = shown == "til"
+    col = frame.get_column(column)
+    if col.dtype == pl.Date or isinstance(col.dtype, pl.Datetime):
+        days = col.cast(pl.Date)
+    else:
+        text = col.cast(pl.String).str.replace_all("\u00a0", " ").str.strip_chars()
+        unique = text.unique()
+        dated = pl.select(
+            pl.when(is_missing_expr(pl.lit(unique)))
+            .then(None)
+            .otherwise(_date_expr(pl.lit(unique)))
+        ).to_series()
+        missing = pl.select(is_missing_expr(pl.lit(unique))).to_series()
+        values: list[dt.date | None] = []
+        for value, day, empty in zip(
+            unique.to_list(), dated.to_list(), missing.to_list(), strict=True
+        ):
+            period = None if day is not None or empty else try_parse_period(value)
+            if period is not None and period.start == period.end:
+                day = (
+                    month_date(period.start + 1) - dt.timedelta(days=1)
+                    if end
+                    else month_date(period.start)
+                )
+            elif day is None and not empty:
+                raise fail(
+                    source,
+                    first_row(frame, text == value),
+                    shown,
+                    "cannot read the date or month",
+                    "write a date as 31-08-2019 or 2019-08-31, or a month as 2019M08",
+                )
+            values.append(day)
+        days = text.replace_strict(unique, pl.Series(values, dtype=pl.Date), return_dtype=pl.Date)
+    if not end and days.is_null().any():
+        row = first_row(frame, days.is_null())
+        raise fail(
+            source,
+            row,
+            shown,
+            "the date is empty",
+            "every marking needs the day (or month) it began",
+        )
+    month = days.dt.year().cast(pl.Int32) * 12 + days.dt.month().cast(pl.Int32) - 1
+    _check_span(frame, source, shown, month, "date")
+    return days.alias(shown)
 
 
 def _months(frame: pl.DataFrame, source: str) -> pl.Series:
@@ -304,12 +356,18 @@ def decimals_error(source: str, marks: DecimalMarks) -> FleksmonError | None:
 
 
 def parse_columns(
-    frame: pl.DataFrame, chosen: str, source: str, marks: DecimalMarks | None = None
+    frame: pl.DataFrame,
+    chosen: str,
+    source: str,
+    marks: DecimalMarks | None = None,
+    given: Given | None = None,
 ) -> pl.DataFrame:
     """The canonical text columns of ``frame`` (``person`` pseudonymized) parsed into the
     ``PERSON_KINDS[chosen]`` schema, with ``ROW`` and the row ids (:data:`ROW_IDS`) the
     file has; refuses any cell that cannot be read. A file read in chunks passes one
-    ``marks`` for all of them and refuses with :func:`decimals_error` at the end."""
+    ``marks`` for all of them and refuses with :func:`decimals_error` at the end.
+    ``given``: the values of the kind's columns given at ingest, not read from the file
+    (:data:`~fleksmon.schema.GIVEN_COLUMNS`: a marking extract's person group)."""
     whole = marks is None
     marks = DecimalMarks() if marks is None else marks
     decimals = [
@@ -327,6 +385,9 @@ def parse_columns(
     if chosen == "ly-forloeb":
         columns["start"] = _dates(frame, "start", source, required=True)
         columns["slut"] = _dates(frame, "slut", source, required=False)
+    elif chosen == "persongruppe":
+        columns["fra"] = _marking_days(frame, "start", "fra", source)
+        columns["til"] = _marking_days(frame, "slut", "til", source)
     else:
         columns["maaned"] = _months(frame, source)
     if chosen == "fleksjob-timer":
@@ -340,6 +401,8 @@ def parse_columns(
         columns["beskaeftigelsesgrad"] = _grade(frame, source)
 
     schema = PERSON_KINDS[chosen]
+    for name, value in (given or {}).items():
+        columns[name] = pl.repeat(value, frame.height, dtype=schema[name], eager=True)
     return pl.DataFrame({name: columns[name].alias(name) for name in schema}).with_columns(
         frame.get_column(ROW), *frame.select(_text(c) for c in ROW_IDS if c in frame.columns)
     )

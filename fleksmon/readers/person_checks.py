@@ -122,6 +122,12 @@ HOURS_COLUMN = {"fleksjob-timer": "timer_cent", "ressourceforloeb": "loentimer_c
 _HISTORY: tuple[tuple[str, str, str, str], ...] = (
     ("backwards", "slut", "the spell ends before it starts", "correct start or slut"),
     (
+        "marking_backwards",
+        "til",
+        "the marking ends (til) before it begins (fra)",
+        "correct fra or til (a month in til means its last day)",
+    ),
+    (
         "overlap",
         "start",
         "the spell overlaps another spell of the same person",
@@ -155,6 +161,11 @@ def history_problems(
     smallest row.
     """
     found: dict[str, int] = {}
+    if kind == "persongruppe":
+        backwards = (frame.get_column("til") < frame.get_column("fra")).fill_null(False)
+        if backwards.any():
+            found["marking_backwards"] = first_row(frame, backwards)
+        return found, 0
     if kind == "ly-forloeb":
         backwards = (frame.get_column("slut") < frame.get_column("start")).fill_null(False)
         if backwards.any():

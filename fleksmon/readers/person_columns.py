@@ -58,8 +58,11 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "fleksjob-timer": ("person", "kommune", "periode", "timer"),
     "ressourceforloeb": ("person", "kommune", "periode", "praktik_loentilskud", "loentimer",
                          "fleksjob", "su", "beskaeftigelsesgrad"),
+    "persongruppe": ("person", "kommune", "start", "slut"),
 }  # fmt: skip
-"""Columns (canonical names) each kind needs."""
+"""Columns (canonical names) each kind needs. A marking extract (``persongruppe``:
+person, kommune, fra, til) has the columns of a spell extract, so it is never told
+from its columns: it is named at ingest (``--persongruppe``)."""
 
 
 def fold_header(name: str) -> str:

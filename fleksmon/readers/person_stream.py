@@ -37,7 +37,8 @@ from fleksmon.pseudonym import pseudonymize
 from fleksmon.readers import person_cells as cells
 from fleksmon.readers import person_checks as checks
 from fleksmon.readers import person_columns as columns
-from fleksmon.schema import PERSON_KINDS
+from fleksmon.readers.person import check_given
+from fleksmon.schema import GIVEN_COLUMNS, PERSON_KINDS, Given
 from fleksmon.store import parts
 
 CHUNK_ROWS = 2_000_000
@@ -69,11 +70,14 @@ def stage_person(
     folder: Path,
     at_least: int = 1,
     progress: RowsProgress | None = None,
+    given: Given | None = None,
 ) -> StagedExtract:
     """Read a person-level extract into sorted person parts in ``folder`` (created).
 
     ``at_least`` is the store's part count for the kind (a batch gets at least as
-    many parts). Raises :class:`FleksmonError` for any input problem, as
+    many parts); ``given`` the values of the kind's columns given at ingest (a
+    marking extract's person group, see :func:`~fleksmon.readers.person.check_given`).
+    Raises :class:`FleksmonError` for any input problem, as
     :func:`fleksmon.readers.person.read_person` does; ``folder`` is then left for
     the caller to remove.
     """
@@ -85,7 +89,7 @@ def stage_person(
     check_file(path)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        return _stage(path, source, kind, key, folder, at_least, progress)
+        return _stage(path, source, kind, key, folder, at_least, progress, given)
     except pl.exceptions.ComputeError:
         if path.suffix.lower() in (".csv", ".txt", ".tsv"):
             raise unreadable(path) from None
@@ -100,12 +104,14 @@ def _stage(
     folder: Path,
     at_least: int,
     progress: RowsProgress | None,
+    given: Given | None,
 ) -> StagedExtract:
     spill = folder / ".spill"
     spill.mkdir(exist_ok=True)
     opened = columns.open_extract(path, spill)
     frame, data_cols, known, total = opened.frame, opened.columns, opened.known, opened.rows
     chosen, frame = columns.resolve_kind(source, frame, data_cols, kind, known)
+    check_given(chosen, given)
     named = [c for c in frame.collect_schema().names() if c != _ROW]
     rough = total if total is not None else 2 * _estimate_rows(path)
     buckets = parts.part_count(rough, at_least)
@@ -117,7 +123,7 @@ def _stage(
         rows += chunk.height
         checks.check_person_ids(chunk, source)
         chunk = pseudonymize(chunk, key, source=source, row_column=_ROW)
-        parsed = cells.parse_columns(chunk, chosen, source, marks)
+        parsed = cells.parse_columns(chunk, chosen, source, marks, given)
         split = parsed.with_columns(parts.bucket(buckets).alias("_part")).partition_by(
             "_part", as_dict=True, include_key=False
         )
@@ -184,6 +190,9 @@ def _estimate_rows(path: Path) -> int:
 
 # --------------------------------------------------------------------------- summary
 
+FIRST_DAY = {"ly-forloeb": "start", "persongruppe": "fra"}
+"""The date column whose months a summary spans, for the kinds without months."""
+
 
 def _span(lo: int | None, hi: int | None) -> str:
     if lo is None or hi is None:
@@ -196,10 +205,11 @@ def summarize(staged: parts.Staged) -> dict[str, Any]:
     spells running in its first month: left out of K3), reading one part at a time."""
     kind = staged.kind
     files = [staged.folder / parts.part_name(i) for i in range(staged.parts)]
+    day = FIRST_DAY.get(kind)
     month = (
         pl.col("maaned")
-        if kind != "ly-forloeb"
-        else pl.col("start").dt.year().cast(pl.Int32) * 12 + pl.col("start").dt.month() - 1
+        if day is None
+        else pl.col(day).dt.year().cast(pl.Int32) * 12 + pl.col(day).dt.month() - 1
     )
     per_part = [
         pl.scan_parquet(f)
@@ -216,6 +226,8 @@ def summarize(staged: parts.Staged) -> dict[str, Any]:
     )
     persons, lo, hi = totals.row(0)
     keys = pl.read_parquet(staged.folder / parts.KEYS_FILE)
+    if "kommune_kode" not in keys.columns:  # a person group's marking: small
+        keys = pl.scan_parquet(files).select("kommune_kode").unique().collect()
     summary: dict[str, Any] = {
         "rows": staged.rows,
         "persons": int(persons or 0),
@@ -229,7 +241,22 @@ def summarize(staged: parts.Staged) -> dict[str, Any]:
                 first = pl.scan_parquet(f).filter(pl.col("maaned") == lo)
                 censored += int(first.select(pl.col("person").n_unique()).collect().item())
         summary["censored_spells"] = censored
+    if kind == "persongruppe":
+        given = pl.scan_parquet(files).select(GIVEN_COLUMNS[kind]).head(1).collect()
+        summary.update(group_summary(given))
     return summary
+
+
+def group_summary(rows: pl.DataFrame) -> dict[str, Any]:
+    """A marking extract's person group and project period (month codes), from its rows."""
+    if rows.is_empty():
+        return {}
+    name, start, end = rows.select(GIVEN_COLUMNS["persongruppe"]).row(0)
+    return {
+        "persongruppe": name,
+        "project_start": month_code(start),
+        "project_end": None if end is None else month_code(end),
+    }
 
 
 def combine(staged: list[parts.Staged], folder: Path) -> parts.Staged:

@@ -37,6 +37,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "ly-maaneder": ("person", "maaned", "kommune_kode"),
     "fleksjob-timer": ("person", "maaned", "kommune_kode"),
     "ressourceforloeb": ("person", "maaned", "kommune_kode"),
+    "persongruppe": ("person", "fra"),
 }
 """The order of the rows within a part, per kind."""
 
@@ -126,7 +127,9 @@ def remove(folder: Path) -> None:
 
 
 def _key_code(kind: str) -> pl.Expr:
-    """One integer per replace key, for fast membership filters."""
+    """One integer per replace key (a person group: its name), for fast membership filters."""
+    if kind == "persongruppe":
+        return pl.col("persongruppe")
     if kind == "ly-forloeb":
         return pl.col("kommune_kode").cast(pl.Int64)
     return pl.col("kommune_kode").cast(pl.Int64) * 1_000_000 + pl.col("maaned").cast(pl.Int64)

@@ -45,9 +45,13 @@ def replace_keys(kind: str) -> tuple[str, ...]:
 
     >>> replace_keys("ly-forloeb"), replace_keys("fleksjob-timer")
     (('kommune_kode',), ('kommune_kode', 'maaned'))
+    >>> replace_keys("persongruppe")
+    ('persongruppe',)
     """
     if kind == "aggregate":
         return AGGREGATE_KEY
+    if kind == "persongruppe":
+        return ("persongruppe",)
     if kind == "ly-forloeb":
         return ("kommune_kode",)
     return ("kommune_kode", "maaned")
