@@ -21,10 +21,13 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from fleksmon import areas, period_checks, sources, texts
+from fleksmon import coverage, latest, period_checks, sources, texts
 from fleksmon.criteria import CRITERIA, Criterion
 from fleksmon.errors import FleksmonError
-from fleksmon.measures import discretion, overblik, pace, shares
+from fleksmon.jobcenteroverblik import Overblik as Overblik
+from fleksmon.jobcenteroverblik import has_overblik as has_overblik
+from fleksmon.jobcenteroverblik import jobcenteroverblik as jobcenteroverblik
+from fleksmon.measures import discretion, pace, shares
 from fleksmon.periods import (
     Period,
     in_series,
@@ -53,6 +56,8 @@ RECORD_COLUMNS = (
     "gap_persons",
     "met",
     "baseline_pct",
+    "note",
+    "as_of",
 )
 
 
@@ -70,20 +75,9 @@ class Result:
     hidden: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     """With discretion: what the tables show instead of hidden cells, by (kommune,
     period) and column (``<5`` for a small count, ``x`` for one that would reveal it)."""
-
-
-def _latest_whole_period(tidy: pl.LazyFrame, crit: Criterion) -> tuple[int, int] | None:
-    rows = (
-        tidy.filter(pl.col("maaling").is_in(list(crit.population)))
-        .select("fra", "til")
-        .unique()
-        .sort("til", "fra")
-        .collect()
-    )
-    if rows.is_empty():
-        return None
-    fra, til = rows.row(-1)
-    return int(fra), int(til)
+    reasons: list[str] = field(default_factory=list)
+    """The notes that say where figures are missing, old or summed (also among
+    ``notes``): CSV and JSON output prints them on stderr."""
 
 
 def compute(
@@ -96,10 +90,12 @@ def compute(
     """A criterion's records for the selected areas and periods.
 
     The selection is ``query`` (a :class:`~fleksmon.query.Query`) or its fields
-    as keywords (``kommuner=["Viborg"], store=…``), or both (keywords win).
-    Without a period: the report's default columns (the last 7 months, or the
-    last 3 rolling windows for K2) up to the latest month with data; with
-    ``latest_only`` just the last of them (what ``gap`` shows).
+    as keywords (``kommuner=["Viborg"], store=…``), or both (keywords win); its
+    area names are resolved before any data is read. Without a period: the
+    report's default columns (the last 7 months, or the last 3 rolling windows
+    for K2) up to the latest period (:mod:`fleksmon.latest`); with ``latest_only``
+    just the last of them (what ``gap`` shows). Every area asked for is a record,
+    with a figure or a ``note`` saying why not (:mod:`fleksmon.coverage`).
     """
     q = make_query(query, **selection)
     crit = q.criterion(criterion)
@@ -111,15 +107,12 @@ def compute(
         tidy, used = sources.tidy_for(
             crit, q.data_store(), as_of=q.as_of, source=q.source, period=period
         )
-    notes: list[str] = []
     whole: tuple[int, int] | None = None
     kind = shares.series_kind(tidy, crit)
     if crit.window != 0 and crit.id in CRITERIA:
         period_checks.refuse_non_monthly(crit, tidy)
     if crit.window == 0:
-        whole = (period.start, period.end) if period else _latest_whole_period(tidy, crit)
-        if whole is None:
-            raise FleksmonError(f"no {crit.id} data in the store", "ingest an extract with it")
+        whole = _whole_period(crit, tidy, period)
         period_checks.refuse_running_spans(crit, whole)
     full = (
         shares.series(tidy, crit, whole)
@@ -130,21 +123,54 @@ def compute(
     if usable.is_empty():
         raise _lacking(crit, tidy, used)
     months = _select_months(crit, usable, period, latest_only, whole, kind)
-    labels = {m: _period_of(crit, m, whole, kind).human() for m in months}
-    selected = _select_areas(crit, full, wanted, labels, notes)
+    periods = [_period_of(crit, m, whole, kind) for m in months]
+    cover = coverage.select(crit, full, wanted, months, lambda m: _period_of(crit, m, whole, kind))
+    said: list[str] = []
+    if q.frame is None:
+        if period is None:
+            said = coverage.newer_in_store(q, crit, used, periods[-1])
+        else:
+            said = coverage.partial_period(q, crit, used, period)
     baseline = _baseline(crit, tidy, whole)
     base = _baseline_shares(crit, full, tidy, baseline, q.discretion)
-    records = _records(crit, selected, months, base, whole, kind)
-    periods = [_period_of(crit, m, whole, kind) for m in months]
-    notes.insert(0, _data_note(used, periods))
+    notes_of = {k: " ".join([*v, *said]) for k, v in cover.by_area.items()}
+    records = _records(crit, cover.rows, months, base, whole, kind).with_columns(
+        pl.col("kommune").replace_strict(notes_of, default=" ".join(said) or None).alias("note"),
+        pl.lit(q.as_of.isoformat() if q.as_of else None, pl.String).alias("as_of"),
+    )
+    reasons = [*cover.lines, *said]
+    notes = [_data_note(used, periods), *reasons]
     if q.frame is None:
         notes.extend(_store_notes(q, crit, used, months[-1]))
+    if q.as_of is not None:
+        notes.append(texts.as_of_note(q.as_of))
     hidden: dict[tuple[str, str], dict[str, str]] = {}
     if q.discretion:
         small_base = set(base.filter(pl.col("base_small"))["kommune"].to_list())
         records, hidden = discretion.suppress(records, crit, q.discretion, small_base)
         notes.append(texts.message("discretion", n=q.discretion))
-    return Result(crit, records, periods, baseline, used, notes, q, hidden)
+    return Result(crit, records, periods, baseline, used, notes, q, hidden, reasons)
+
+
+def _whole_period(crit: Criterion, tidy: pl.LazyFrame, period: Period | None) -> tuple[int, int]:
+    """A whole-period criterion's period: the one asked for, else the newest whole
+    quarter its counts are given for (:func:`fleksmon.latest.latest_span`), else (no
+    quarter given) the newest period, which the period checks may refuse."""
+    if period is not None:
+        return period.start, period.end
+    spans = (
+        tidy.filter(pl.col("maaling").is_in(list(crit.population)) & pl.col("vaerdi").is_not_null())
+        .select("fra", "til")
+        .unique()
+        .collect()
+    )
+    if spans.is_empty():
+        raise FleksmonError(f"no {crit.id} data in the store", "ingest an extract with it")
+    found = latest.latest_span(spans.iter_rows())
+    if found is not None:
+        return found.start, found.end
+    fra, til = spans.sort("til", "fra").row(-1)  # no quarter: the newest span, if it is usable
+    return int(fra), int(til)
 
 
 def _lacking(crit: Criterion, tidy: pl.LazyFrame, used: str) -> FleksmonError:
@@ -211,11 +237,12 @@ def _select_months(
     if whole is not None:
         return [whole[1]]
     if period is None:
-        latest = available[-1]
+        newest = latest.latest_month(available)
+        assert newest is not None
         count = 1 if latest_only else crit.columns
         if kind != "month":
             return available[-count:]
-        return [m for m in available if latest - count < m <= latest]
+        return [m for m in available if newest - count < m <= newest]
     wanted = period.months[-1:] if latest_only else period.months
     if kind != "month" and in_series(kind, period.start, period.end):
         wanted = [period.end]  # one period of the series' own kind (2020QMAT02)
@@ -227,83 +254,6 @@ def _select_months(
             f"the data covers {span}; pick a period inside it",
         )
     return have
-
-
-def _select_areas(
-    crit: Criterion,
-    full: pl.DataFrame,
-    wanted: Sequence[str],
-    labels: dict[int, str],
-    notes: list[str],
-) -> pl.DataFrame:
-    """The rows of the areas asked for (or every area with data) in the selected months,
-    with a note for each area that has no data, a value missing in the download, or a
-    sum that is unknown because a member's value is missing."""
-    in_months = full.filter(pl.col("maaned").is_in(list(labels)))
-    said = pl.col("population").is_not_null() | pl.col("missing").fill_null(False)
-    if wanted:
-        rows = in_months.filter(pl.col("kommune").is_in(wanted))
-        found = set(rows.filter(said)["kommune"].to_list())
-        absent = [w for w in wanted if w not in found]
-        if len(absent) == len(wanted):
-            raise FleksmonError(
-                f"no {crit.id} data for {', '.join(absent)} in the selected period",
-                "check the kommune, or ingest an extract that covers it",
-            )
-        for name in absent:
-            notes.append(_absent_note(crit, name, rows.filter(pl.col("kommune") == name)))
-        notes.extend(_missing_notes(crit, rows, labels))
-        return rows
-    unknown_sum = pl.col("covered").fill_null(False) & pl.col("missing").fill_null(False)
-    shown = in_months.filter(
-        (pl.col("_kind") == "kommune") | pl.col("complete").fill_null(False) | unknown_sum
-    )
-    with_data = set(shown.filter(said)["kommune"].to_list())
-    shown = shown.filter(pl.col("kommune").is_in(with_data))
-    notes.extend(_missing_notes(crit, shown, labels))
-    land = in_months.filter(pl.col("kommune") == areas.HELE_LANDET)
-    if areas.HELE_LANDET not in with_data and not land.is_empty():
-        present = int(land["kommuner_present"].fill_null(0).cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
-        notes.append(texts.message("land_not_shown", present=present))
-    return shown
-
-
-def _absent_note(crit: Criterion, name: str, rows: pl.DataFrame) -> str:
-    """Why an area asked for has no figure: no data at all, or too few kommuner to sum."""
-    if rows.is_empty() or rows["kommuner_present"].is_null().all():
-        return texts.message("no_data", area=name, crit=crit.id)
-    area = areas.resolve(name)
-    present = int(rows["kommuner_present"].fill_null(0).cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
-    return texts.message(
-        "area_incomplete", area=name, present=present, total=len(areas.members(area))
-    )
-
-
-def _missing_notes(crit: Criterion, rows: pl.DataFrame, labels: dict[int, str]) -> list[str]:
-    """A note per area whose value is missing in the download (or, for a summed area,
-    missing for a member), naming the months (and the members)."""
-    gaps = rows.filter(pl.col("population").is_null() | pl.col("hits").is_null()).filter(
-        pl.col("missing").fill_null(False)
-    )
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    order = pl.col("_kind").replace_strict({"kommune": 0, "region": 1, "land": 2}, default=0)
-    ordered = gaps.sort(order, "kommune", "maaned")
-    for name, month, members in ordered.select("kommune", "maaned", "missing_members").iter_rows():
-        seen_months, seen_members = out.setdefault(name, ([], []))
-        seen_months.append(labels[month])
-        seen_members.extend(m for m in members or [] if m not in seen_members)
-    notes = []
-    for name, (months, members) in out.items():
-        span = texts.name_list(months)
-        if members:
-            notes.append(
-                texts.message(
-                    "sum_unknown", area=name, months=span, members=texts.name_list(members)
-                )
-            )
-        else:
-            notes.append(texts.message("missing_in_download", area=name, crit=crit.id, months=span))
-    return notes
 
 
 def _baseline(crit: Criterion, tidy: pl.LazyFrame, whole: tuple[int, int] | None) -> Period | None:
@@ -346,14 +296,15 @@ def _records(
         {"maaned": months, "period": [_period_of(crit, m, whole, kind).code() for m in months]},
         schema={"maaned": pl.Int32, "period": pl.String},
     )
-    kind_order = pl.col("_kind").replace_strict({"kommune": 0, "region": 1, "land": 2}, default=0)
+    kind_order = pl.col("_kind").replace_strict(coverage.KIND_ORDER, default=0)
     return (
         selected.join(codes, on="maaned")
         .join(base, on="kommune", how="left")
-        .with_columns(pl.lit(crit.id).alias("criterion"))
+        .with_columns(pl.lit(crit.id).alias("criterion"), pl.lit(None, pl.String).alias("note"))
         .with_columns(
             [pl.lit(None, pl.Float64).alias(c) for c in shares.VALUE_COLUMNS] if crit.share else []
         )
+        .with_columns(pl.col("note").alias("as_of"))
         .sort(kind_order, "kommune", "maaned")
         .select(*RECORD_COLUMNS, *shares.extra_columns(crit))
     )
@@ -428,95 +379,6 @@ def _pace_notes(crit: Criterion, records: pl.DataFrame, latest: int, deadline: i
     without = records.filter(pl.col("pace_status") == pace.NO_PACE)["kommune"].to_list()
     if without:
         notes.append(texts.message("no_pace", areas=texts.name_list(without), start=start))
-    return notes
-
-
-@dataclass
-class Overblik:
-    """A Jobcenteroverblik: one record per status for an area and quarter, and its notes."""
-
-    area: str
-    quarter: Period
-    previous: Period
-    records: pl.DataFrame
-    notes: list[str] = field(default_factory=list)
-    query: Query = field(default_factory=Query)
-
-
-def jobcenteroverblik(query: Query | None = None, **selection: Unpack[QueryFields]) -> Overblik:
-    """The Jobcenteroverblik of the query's one kommune (or region, Hele landet) for a quarter.
-
-    The quarter is the query's period (a quarter), else the latest quarter the
-    data has for the area. Reads the statuses stored by ``ingest --kind overblik``
-    (see :mod:`fleksmon.measures.overblik`).
-    """
-    q = make_query(query, **selection)
-    if q.source == "person":
-        raise FleksmonError(
-            "the Jobcenteroverblik is made from Jobindsats downloads, not person-level data",
-            "use --source auto or --source aggregate",
-        )
-    names = q.areas()
-    if len(names) != 1:
-        raise FleksmonError(
-            "the Jobcenteroverblik is made for one kommune",
-            "give exactly one --kommune, e.g. --kommune Ballerup",
-        )
-    area = names[0]
-    tidy, quarters = _overblik_data(q, area)
-    if tidy is not None and not quarters:
-        period_checks.refuse_other_spans(tidy, area)
-    if tidy is None or not quarters:
-        raise FleksmonError(
-            f"no Jobcenteroverblik data for {area}",
-            "ingest full-time persons by Ydelsesgrupper: 'fleksmon ingest FILE --kind overblik'",
-        )
-    quarter = q.period if q.period is not None else Period(*quarters[-1])
-    if not overblik.is_quarter(quarter):
-        raise FleksmonError(
-            f"--period {quarter.code()} is not a quarter", "give a quarter, e.g. --period 2018K2"
-        )
-    if (quarter.start, quarter.end) not in quarters:
-        have = ", ".join(texts.quarter(Period(*qr)) for qr in quarters)
-        raise FleksmonError(
-            f"no Jobcenteroverblik data for {area} in {texts.quarter(quarter)}",
-            f"the data has {have}",
-        )
-    records = overblik.overblik(tidy, area, quarter)
-    notes = _overblik_notes(records, area, overblik.year_before(quarter))
-    if q.discretion:
-        records = overblik.suppress(records, q.discretion)
-        notes.append(texts.message("discretion", n=q.discretion))
-    return Overblik(area, quarter, overblik.year_before(quarter), records, notes, q)
-
-
-def _overblik_data(q: Query, area: str) -> tuple[pl.LazyFrame | None, list[tuple[int, int]]]:
-    """The query's aggregate rows and the quarters (first, last month) they hold for ``area``."""
-    tidy = q.frame.lazy() if q.frame is not None else q.data_store().scan("aggregate", q.as_of)
-    if tidy is None:
-        return None, []
-    found = overblik.overblik_rows(tidy).filter(pl.col("kommune") == area).select("fra", "til")
-    return tidy, sorted(found.unique().collect().iter_rows())
-
-
-def has_overblik(query: Query) -> bool:
-    """True when the query names one area and the data has a Jobcenteroverblik for it."""
-    names = query.areas()
-    if len(names) != 1:
-        return False
-    return bool(_overblik_data(query, names[0])[1])
-
-
-def _overblik_notes(records: pl.DataFrame, area: str, before: Period) -> list[str]:
-    """Say where a whole column is missing: no population, no Hele landet, no year before."""
-    notes = []
-    population = records.filter(pl.col("status") == "befolkning_16_66")["fuldtidspersoner"]
-    if population.is_null().all():
-        notes.append(texts.message("overblik_no_population", area=area))
-    if records["land_share_pct"].is_null().all():
-        notes.append(texts.message("overblik_no_land"))
-    if records["change_pp"].is_null().all():
-        notes.append(texts.message("overblik_no_before", area=area, quarter=texts.quarter(before)))
     return notes
 
 

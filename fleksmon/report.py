@@ -13,13 +13,13 @@ from typing import Any
 
 import polars as pl
 
-from fleksmon import __version__, api, areas, provenance, sources, texts
+from fleksmon import __version__, api, areas, latest, provenance, sources, texts
 from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measure_ids import MEASURE_LABELS
 from fleksmon.measures import overblik as overblik_measures
 from fleksmon.measures import shares
-from fleksmon.periods import Period, covered
+from fleksmon.periods import Period, covered, month_code, month_human
 from fleksmon.query import Query
 from fleksmon.store import Batch
 
@@ -44,6 +44,14 @@ class Section:
         """The months the table covers (``Mar.–Sep. 2019``)."""
         periods = self.result.periods
         return covered(periods)
+
+    def stamp(self) -> str:
+        """The period line, with the store state asked for with ``--as-of`` (``Mar.–Sep.
+        2019 · lageret som det var ved udgangen af 31.10.2019``)."""
+        as_of = self.result.query.as_of
+        if as_of is None:
+            return self.period_line()
+        return f"{self.period_line()} · lageret som det var {texts.as_of_stamp(as_of)}"
 
     def status(self) -> str:
         """The header over the shares and counts (``Status for andel i fleksjob``)."""
@@ -231,6 +239,8 @@ def _with_hele_landet(result: api.Result) -> api.Result:
     try:
         land = api.compute(result.criterion, q.but(kommuner=[areas.HELE_LANDET]))
     except FleksmonError:
+        land = None
+    if land is None or land.records["population"].is_null().all():
         return replace(result, notes=[*result.notes, texts.message("land_no_data")])
     records = pl.concat([result.records, land.records], how="diagonal_relaxed")
     return replace(result, records=records)
@@ -276,9 +286,11 @@ def noegletal(
     landet and the top-10 average (the plain mean of the ten best kommuner each month,
     best by the measure's direction; only where at least ten kommuner have a share).
 
+    Without a period the series ends one month before the latest month with data
+    (the reports' one-month delay, :func:`fleksmon.latest.delayed`; said in a note).
     Any monthly share measure: a built-in criterion, or an own measure from two
     stored counts or from stored share columns. Ends at the last month of the
-    query's period, else at the latest month with data. Returns the kommuner's
+    query's period. Returns the kommuner's
     records and the series in long form: ``criterion``, ``period``, ``omraade`` (a
     kommune, Hele landet or ``Top-10 gns.``), ``share_pct`` and ``kommuner`` (on the
     top-10 rows: how many kommuner had a share that month; no top-10 value below 10).
@@ -292,8 +304,23 @@ def noegletal(
         )
     if months < 1:
         raise FleksmonError(f"--months {months} is not a number of months", "give 1 or more")
-    latest = api.gap(crit, query).periods[-1].end
-    result = api.compute(crit, query.but(period=Period(latest - months + 1, latest)))
+    last = api.gap(crit, query).periods[-1]
+    end = last.end
+    delay: list[str] = []
+    monthly = len(last) == max(crit.window, 1)  # a moving annual total etc. has no delay
+    if query.period is None and monthly:
+        end, delay = latest.delayed(end), [texts.message("delay", month=month_human(end))]
+    try:
+        result = api.compute(crit, query.but(period=Period(end - months + 1, end)))
+    except FleksmonError as exc:
+        if not delay:
+            raise
+        newest = month_code(end + latest.DELAY)
+        raise FleksmonError(
+            f"nøgletal leave out the newest month ({newest}: data med én måneds "
+            f"forsinkelse), and the {crit.id} data holds no month before it",
+            f"give --period {newest} to show that month",
+        ) from exc
     wide, notes, with_share = _chart(result)
     codes = pl.Series("period", [p.code() for p in result.periods], dtype=pl.String)
     counts = pl.DataFrame(
@@ -316,7 +343,46 @@ def noegletal(
             pl.lit(crit.id).alias("criterion"), pl.lit(None, pl.Float64).alias("share_pct")
         )
         series = pl.concat([series, top.select(series.columns)])
-    return replace(result, notes=[*result.notes, *notes]), series
+    series = _noegletal_notes(result, _every_area(result, series, codes))
+    said = replace(result, notes=[*result.notes, *delay, *notes], reasons=[*result.reasons, *delay])
+    return said, series
+
+
+def _every_area(result: api.Result, series: pl.DataFrame, codes: pl.Series) -> pl.DataFrame:
+    """The series with a row (no share) for each period of every area asked for that has
+    none: an area without data is said, not left out."""
+    have = set(series["omraade"].to_list())
+    lacking = [a for a in result.query.areas() if a not in have]
+    if not lacking:
+        return series
+    empty = pl.DataFrame(
+        {
+            "criterion": result.criterion.id,
+            "period": [c for _ in lacking for c in codes.to_list()],
+            "omraade": [a for a in lacking for _ in codes.to_list()],
+        }
+    )
+    return pl.concat([series, empty], how="diagonal_relaxed")
+
+
+def _noegletal_notes(result: api.Result, series: pl.DataFrame) -> pl.DataFrame:
+    """Each row's ``note`` (the area's reason from the result's records, or why the
+    top-10 value is left out) and ``as_of``."""
+    said = result.records.filter(pl.col("note").is_not_null())
+    by_area = dict(said.select("kommune", "note").unique("kommune", keep="first").iter_rows())
+    counts = series.filter(pl.col("omraade") == TOP10)["kommuner"].drop_nulls().unique()
+    few = {n: texts.message("top10_left_out", where="", count=n) for n in counts.to_list()}
+    top10 = pl.when(pl.col("share_pct").is_null()).then(
+        pl.col("kommuner").replace_strict(few, default=None, return_dtype=pl.String)
+    )
+    as_of = result.query.as_of.isoformat() if result.query.as_of else None
+    return series.with_columns(
+        pl.when(pl.col("omraade") == TOP10)
+        .then(top10)
+        .otherwise(pl.col("omraade").replace_strict(by_area, default=None, return_dtype=pl.String))
+        .alias("note"),
+        pl.lit(as_of, pl.String).alias("as_of"),
+    )
 
 
 def overblik_for_export(query: Query) -> api.Overblik | None:

@@ -71,6 +71,10 @@ class RfReport:
     headline: str
     source: str
     notes: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    """The notes saying where figures are missing, old or summed (stderr beside CSV/JSON)."""
+    as_of: str | None = None
+    """The ``--as-of`` time the store was read at (ISO), or ``None``."""
     hidden: dict[str, dict[str, str]] = field(default_factory=dict)
     """With discretion: by area and column, what the tables show instead of a hidden
     count (``<5``, or ``x`` for one that would reveal it or rests on one)."""
@@ -101,6 +105,8 @@ class RfReport:
                             "count": area[key],
                             "population": area["population"],
                             "share_pct": area[f"{key}_pct"],
+                            "note": area["note"],
+                            "as_of": self.as_of,
                             "suppressed": area["kommune"] in self.hidden,
                         }
                     )
@@ -120,7 +126,9 @@ class RfReport:
             "kommune_kode",
             "total",
             month,
-            pl.exclude("kommune", "kommune_kode", "total"),
+            pl.exclude("kommune", "kommune_kode", "total", "note"),
+            "note",
+            pl.lit(self.as_of, pl.String).alias("as_of"),
         )
         if not self.hidden:
             return frame
@@ -152,6 +160,8 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     "count": pl.Int64(),
     "population": pl.Int64(),
     "share_pct": pl.Float64(),
+    "note": pl.String(),
+    "as_of": pl.String(),
     "suppressed": pl.Boolean(),
 }
 
@@ -213,12 +223,13 @@ def ressourceforloeb(query: Query | None = None, **selection: Unpack[QueryFields
     q = make_query(query, **selection)
     wanted, totals = _expand(q.kommuner, q.groups)
     result = api.compute("R1", q.but(kommuner=wanted))
-    notes = list(result.notes)
+    notes, reasons = list(result.notes), list(result.reasons)
     counts = result.records.select(
         "kommune",
         "kommune_kode",
         pl.lit(False).alias("total"),
         *[pl.col(k).cast(pl.Int64) for k in ("population", *CATEGORIES, *INDICATORS)],
+        "note",
     ).with_columns(
         _plus(CATEGORIES[:4]).alias(R2_KEY),
         _plus(CATEGORIES).alias(R1_KEY),
@@ -230,13 +241,15 @@ def ressourceforloeb(query: Query | None = None, **selection: Unpack[QueryFields
     rows = [counts]
     for name, members in totals:
         part = counts.filter(pl.col("kommune").is_in(members))
-        missing = [m for m in members if m not in set(part["kommune"].to_list())]
+        with_data = set(part.filter(pl.col("population").is_not_null())["kommune"].to_list())
+        missing = [m for m in members if m not in with_data]
         if missing:
-            notes.append(
-                texts.message("rf_group_missing", group=name, areas=texts.name_list(missing))
-            )
+            said = texts.message("rf_group_missing", group=name, areas=texts.name_list(missing))
+            notes.append(said)
+            reasons.append(said)
             continue
-        value_columns = [c for c in counts.columns if c not in ("kommune", "kommune_kode", "total")]
+        keys = ("kommune", "kommune_kode", "total", "note")
+        value_columns = [c for c in counts.columns if c not in keys]
         summed = part.select(
             pl.when(pl.col(c).is_null().any()).then(None).otherwise(pl.col(c).sum()).alias(c)
             for c in value_columns
@@ -246,17 +259,19 @@ def ressourceforloeb(query: Query | None = None, **selection: Unpack[QueryFields
                 pl.lit(name).alias("kommune"),
                 pl.lit(None, pl.String).alias("kommune_kode"),
                 pl.lit(True).alias("total"),
+                pl.lit(texts.message("group_sum", n=len(members)), pl.String).alias("note"),
             ).select(counts.columns)
         )
     every = _with_shares(pl.concat(rows, how="vertical_relaxed"))
     if every.is_empty():
         raise FleksmonError("no R1/R2 data for the selection", "check --kommune and --period")
     area_cols = ["kommune", "kommune_kode", "total", *COUNT_KEYS]
-    area_cols += [f"{k}_pct" for k in COUNT_KEYS[1:]]
+    area_cols += [f"{k}_pct" for k in COUNT_KEYS[1:]] + ["note"]
     ind_cols = ["kommune", "kommune_kode", "total", "lange_forloeb", "uden_indsats"]
     ind_cols += ["uden_indsats_pct", "forloeb"]
     for key in DURATIONS:
         ind_cols += [key, f"{key}_pct"]
+    ind_cols.append("note")
     return RfReport(
         period=result.periods[-1],
         r1=q.criterion("R1"),
@@ -266,6 +281,8 @@ def ressourceforloeb(query: Query | None = None, **selection: Unpack[QueryFields
         headline=_headline(every),
         source=result.source,
         notes=notes,
+        reasons=reasons,
+        as_of=q.as_of.isoformat() if q.as_of else None,
         hidden=_hidden(hidden, totals),
     )
 

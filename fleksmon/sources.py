@@ -14,6 +14,7 @@ import polars as pl
 from fleksmon import areas, texts
 from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
+from fleksmon.latest import latest_quarter
 from fleksmon.periods import Period, month_date, month_human, month_of_date
 from fleksmon.query import check_source
 from fleksmon.store import Store
@@ -39,17 +40,27 @@ def _rf_tidy(
     store: Store, crit: Criterion, as_of: dt.datetime | None, period: Period | None
 ) -> pl.LazyFrame | None:
     """R1/R2 counts (and the indicators at the period's last month) from person-level
-    ressourceforløb months, for the selected period (default: the last three months
-    with data) and for the baseline period. Each store part is read once and every
-    period is computed from it; the parts hold disjoint persons, so counts add up."""
+    ressourceforløb months, for the selected period (default: the newest whole quarter
+    with data, :func:`fleksmon.latest.latest_quarter`) and for the baseline period when
+    the data covers it. Each store part is read once and every period is computed from
+    it; the parts hold disjoint persons, so counts add up."""
     data = store.person("ressourceforloeb", as_of)
     span = data.months() if data is not None else None
     if data is None or span is None:
         return None
     from fleksmon.measures.rf import rf_aggregate, rf_counts, rf_indicators
 
-    wanted = period or Period(span[1] - 2, span[1])
-    periods = list(dict.fromkeys([crit.baseline_period(), wanted]))
+    held = set(data.keys.get_column("maaned").to_list())
+    wanted = period or latest_quarter(held)
+    if wanted is None:
+        whole = Period(*span).code()
+        raise FleksmonError(
+            f"the ressourceforløb data holds no whole quarter ({whole})",
+            f"give --period {whole} to count the months there are (a partial quarter)",
+        )
+    baseline = crit.baseline_period()
+    covered = set(baseline.months) <= held
+    periods = list(dict.fromkeys([wanted, *([baseline] if covered else [])]))
     pieces: dict[Period, list[pl.DataFrame]] = {p: [] for p in periods}
     for part in data.parts():
         rows = part.collect().lazy()
@@ -289,3 +300,66 @@ def k3_censored_note(store: Store, as_of: dt.datetime | None) -> str:
             total = k3_censored(part, first_month=months[0]).select(pl.col("k3_censored").sum())
             count += int(total.collect().item() or 0)
     return texts.message("k3_censored", count=count)
+
+
+KIND_LABELS = {
+    "ressourceforloeb": "ressourceforløb",
+    "fleksjob-timer": "løntimer i fleksjob",
+    "ly-forloeb": "ledighedsydelsesforløb",
+    "ly-maaneder": "ledighedsydelsesmåneder",
+}
+"""How a note names a person-level kind."""
+
+
+def _tables(crit: Criterion) -> dict[str, set[str]]:
+    """The Jobindsats tables a criterion's measures come from, with the measure ids that
+    belong to each (a built-in measure's table, and every kept column of it)."""
+    from fleksmon.measure_ids import TABLE_MEASURES
+
+    found: dict[str, set[str]] = {}
+    for measure in crit.measures:
+        table = next((t for t, ids in TABLE_MEASURES.items() if measure in ids.values()), None)
+        if table is None and "." in measure:
+            table = measure.partition(".")[0].upper()
+        if table is not None:
+            found[table] = {*TABLE_MEASURES.get(table, {}).values()}
+    return found
+
+
+def newest_of_same(
+    crit: Criterion, store: Store, as_of: dt.datetime | None, used: str
+) -> list[tuple[str, int]]:
+    """The store's newest month of the data the criterion is read from: of each Jobindsats
+    table its measures belong to (``Y08A02``), or of its person-level kinds; as (name for
+    a note, month)."""
+    if used == "person":
+        out = []
+        for kind in PERSON_KINDS_FOR.get(crit.id, ()):
+            data = store.person(kind, as_of)
+            span = data.months() if data is not None else None
+            if span is not None:
+                out.append((KIND_LABELS.get(kind, kind), span[1]))
+        return out
+    agg = store.scan("aggregate", as_of)
+    if agg is None:
+        return []
+    out = []
+    for table, built_in in _tables(crit).items():
+        mine = pl.col("maaling").str.starts_with(table.lower() + ".") | pl.col("maaling").is_in(
+            list(built_in)
+        )
+        newest = agg.filter(mine & pl.col("vaerdi").is_not_null()).select(pl.col("til").max())
+        month = newest.collect().item()
+        if month is not None:
+            out.append((table, int(month)))
+    return out
+
+
+def person_months(crit: Criterion, store: Store, as_of: dt.datetime | None) -> set[int]:
+    """The months the criterion's person-level data holds for any kommune."""
+    held: set[int] = set()
+    for kind in PERSON_KINDS_FOR.get(crit.id, ()):
+        data = store.person(kind, as_of)
+        if data is not None and "maaned" in data.keys.columns:
+            held |= set(data.keys.get_column("maaned").to_list())
+    return held

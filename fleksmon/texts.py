@@ -15,6 +15,7 @@ messages stay in the CLI and the library (English).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from fleksmon.criteria import Criterion
@@ -28,6 +29,27 @@ MESSAGES: dict[str, str] = {
     "source_aggregate": "Kilde: Jobindsats.dk",
     "source_person": "Kilde: Kommunens eget udtræk af persondata",
     "no_data": "{area}: ingen data for {crit} i den valgte periode.",
+    "latest_for_area": "Seneste {unit} med data for {area}: {latest}.",
+    "earlier_only": "Ingen data for {crit} i {period} for {areas}.",
+    "earlier_one": "{area} (seneste {unit} med data: {latest})",
+    "store_newer": (
+        "{crit}: seneste {unit} med data er {period}; lageret har {source} til {latest}."
+    ),
+    "partial_period": "{crit}: {period} er ikke hel; data mangler for {months}.",
+    "summed_land": (
+        "Hele landet: summeret af kommunernes tal (kan afvige fra Jobindsats' eget landstal, "
+        "som også tæller personer uden kommune)."
+    ),
+    "summed_region": "{area}: summeret af regionens kommuners tal.",
+    "group_sum": "Summeret af de {n} kommuners tal.",
+    "summed": (
+        "Summeret af kommunernes tal: {areas} (Jobindsats' egne tal kan afvige, da de også "
+        "tæller personer uden kommune)."
+    ),
+    "as_of": (
+        "Opgjort på lageret, som det var {stamp} (--as-of); senere indlæsninger er ikke medtaget."
+    ),
+    "delay": "Data med én måneds forsinkelse: {month} er ikke medtaget.",
     "missing_in_download": "{area}: {crit} mangler i udtrækket for {months}.",
     "sum_unknown": (
         "{area}: ukendt for {months}, da {members} mangler i udtrækket (summeres aldrig som 0)."
@@ -187,6 +209,8 @@ RECORD_LABELS: dict[str, str] = {
     "gap_persons": "Antal personer til mål",
     "met": "Mål nået",
     "baseline_pct": "Andel ved baseline",
+    "note": "Bemærkning",
+    "as_of": "Lageret pr.",
     "suppressed": "Diskretioneret",
 }
 """Headers of the records' columns in the workbook's Data sheet (other counts: the
@@ -298,6 +322,27 @@ def span(periods: Sequence[Period]) -> str:
 def name_list(names: Sequence[str]) -> str:
     """Names for a note: ``Viborg``, ``Viborg og Thisted``, ``Faxe, Viborg og Thisted``."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+
+
+def as_of_stamp(when: dt.datetime) -> str:
+    """An ``--as-of`` time for a note, in Danish time: ``ved udgangen af 31.10.2019`` for
+    a whole day, else ``31.10.2019 kl. 12:00``.
+
+    >>> from fleksmon.store.records import parse_as_of
+    >>> as_of_stamp(parse_as_of("2019-10-31")), as_of_stamp(parse_as_of("2019-10-31T12:00"))
+    ('ved udgangen af 31.10.2019', '31.10.2019 kl. 12:00')
+    """
+    from zoneinfo import ZoneInfo
+
+    local = when.astimezone(ZoneInfo("Europe/Copenhagen"))
+    if local.time() == dt.time.max:
+        return f"ved udgangen af {local:%d.%m.%Y}"
+    return f"{local:%d.%m.%Y} kl. {local:%H:%M}"
+
+
+def as_of_note(when: dt.datetime) -> str:
+    """The line under every answer made with ``--as-of``."""
+    return message("as_of", stamp=as_of_stamp(when))
 
 
 def quarter(period: Period) -> str:

@@ -16,6 +16,7 @@ from fleksmon import api, report
 from fleksmon.areas import kommuner
 from fleksmon.errors import FleksmonError
 from fleksmon.measure_ids import derived_id, is_share_measure
+from fleksmon.periods import Period
 from fleksmon.query import Query
 from fleksmon.readers import read_aggregate
 from fleksmon.schema import AGGREGATE
@@ -227,6 +228,7 @@ def test_a_stored_id_mistyped_is_named_with_the_closest(tmp_path: Path) -> None:
 # --- Nøgletal for any share measure ---------------------------------------------------------
 
 SEP_2019 = 2019 * 12 + 8
+SEP = Period(SEP_2019, SEP_2019)
 LOWER = f"""
 [LEDIGE]
 name = "Andel af befolkningen på ydelsen"
@@ -252,13 +254,18 @@ def test_noegletal_top10_of_a_lower_is_better_share_column(
     toml = tmp_path / "own.toml"
     toml.write_text(LOWER, "utf-8")
     criteria = load_targets(toml)
-    query = Query(kommuner=["Ballerup"], frame=_share_rows(count), criteria=criteria)
+    query = Query(kommuner=["Ballerup"], frame=_share_rows(count), criteria=criteria, period=SEP)
     result, series = report.noegletal("LEDIGE", query, months=1)
     # lower is better: the ten best of 12, 11, …, 1 are 1 … 10, mean 5.5
+    few = (
+        None
+        if top10
+        else "Top-10 gns. er udeladt, da kun 9 kommuner har data (der skal være mindst 10)."
+    )
     assert series.rows() == [
-        ("LEDIGE", "2019M09", "Ballerup", 10.0, None),
-        ("LEDIGE", "2019M09", "Hele landet", 6.5, None),
-        ("LEDIGE", "2019M09", report.TOP10, top10, count),
+        ("LEDIGE", "2019M09", "Ballerup", 10.0, None, None, None),
+        ("LEDIGE", "2019M09", "Hele landet", 6.5, None, None, None),
+        ("LEDIGE", "2019M09", report.TOP10, top10, count, few, None),
     ]
     if top10 is None:
         assert result.notes[-1] == (
@@ -271,14 +278,15 @@ def test_noegletal_cli_says_how_many_kommuner(cli: Run, tmp_path: Path) -> None:
     store.ingest(_share_rows(12), kind="aggregate", source=Path("y08a02.csv"), sha256="x")
     toml = tmp_path / "own.toml"
     toml.write_text(LOWER, "utf-8")
-    args = ("noegletal", "-c", "ledige", "-k", "Ballerup", "-s", str(store.root), "--targets")
+    args = ("noegletal", "-c", "ledige", "-k", "Ballerup", "-p", "2019M09", "-s", str(store.root))
+    args += ("--targets",)
     result = cli(*args, str(toml), "-f", "csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "criterion,period,omraade,share_pct,kommuner\n"
-        "LEDIGE,2019M09,Ballerup,10.0,\n"
-        "LEDIGE,2019M09,Hele landet,6.5,\n"
-        "LEDIGE,2019M09,Top-10 gns.,5.5,12\n"
+        "criterion,period,omraade,share_pct,kommuner,note,as_of\n"
+        "LEDIGE,2019M09,Ballerup,10.0,,,\n"
+        "LEDIGE,2019M09,Hele landet,6.5,,,\n"
+        "LEDIGE,2019M09,Top-10 gns.,5.5,12,,\n"
     )
     table = cli(*args, str(toml), "-f", "table").stdout
     row = next(x for x in table.splitlines() if x.startswith("│ Sep. 2019"))
@@ -326,9 +334,9 @@ def test_readme_noegletal_declarations_parse_and_compute(tmp_path: Path, figure:
         hits = sum(_value(m, index) for m in crit.hits)
         return 100 * hits / sum(_value(m, index) for m in crit.population)
 
-    query = Query(kommuner=["Ballerup"], frame=frame, criteria=criteria)
+    query = Query(kommuner=["Ballerup"], frame=frame, criteria=criteria, period=SEP)
     _, series = report.noegletal(figure, query, months=1)
-    got = {omraade: (value, n) for _, _, omraade, value, n in series.rows()}
+    got = {omraade: (value, n) for _, _, omraade, value, n, *_ in series.rows()}
     ranked = sorted((share(i) for i in range(12)), reverse=crit.direction == "higher")
     assert got["Ballerup"][0] == pytest.approx(share(2))
     assert got["Hele landet"][0] == pytest.approx(share(12))
@@ -344,7 +352,8 @@ def test_noegletal_sheet_with_its_chart(cli: Run, tmp_path: Path) -> None:
     toml = tmp_path / "own.toml"
     toml.write_text(LOWER, "utf-8")
     out = tmp_path / "noegletal.xlsx"
-    args = ("noegletal", "-c", "ledige", "-k", "Ballerup", "-s", str(store.root), "--targets")
+    args = ("noegletal", "-c", "ledige", "-k", "Ballerup", "-p", "2019M09", "-s", str(store.root))
+    args += ("--targets",)
     result = cli(*args, str(toml), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"Wrote {out}\n"

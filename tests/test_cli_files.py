@@ -54,7 +54,8 @@ def test_noegletal_frame_to_a_file(cli: Run, store: Store, tmp_path: Path, fmt: 
 
     _national(store)
     out = tmp_path / f"n.{fmt}"
-    args = ("noegletal", "-c", "3", "-k", "Ballerup", "-m", "2", "-s", str(store.root))
+    args = ("noegletal", "-c", "3", "-k", "Ballerup", "-m", "2", "-p", "2019M09")
+    args += ("-s", str(store.root))
     result = cli(*args, "-o", str(out))
     assert result.exit_code == 0, result.stderr
     piped = cli(*args, "-f", fmt)
@@ -67,7 +68,8 @@ def test_noegletal_table_to_a_file(cli: Run, store: Store, tmp_path: Path) -> No
 
     _national(store)
     out = tmp_path / "n.table"
-    result = cli("noegletal", "-c", "3", "-k", "Ballerup", "-s", str(store.root), "-o", str(out))
+    args = ("noegletal", "-c", "3", "-k", "Ballerup", "-p", "2019M09", "-s", str(store.root))
+    result = cli(*args, "-o", str(out))
     assert result.exit_code == 0, result.stderr
     line = next(x for x in out.read_text("utf-8").splitlines() if x.startswith("│ Sep. 2019"))
     assert [c.strip() for c in line.split("│")[1:-1]] == [

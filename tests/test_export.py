@@ -55,6 +55,8 @@ DATA_HEADERS = {
     "gap_persons": "Antal personer\ntil mål",
     "met": "Mål nået",
     "baseline_pct": "Andel ved\nbaseline",
+    "note": "Bemærkning",
+    "as_of": "Lageret pr.",
     "ledighedsydelse": "Ledighedsydelse,\nfuldtidspersoner",
 }
 

@@ -129,13 +129,13 @@ def test_a_share_prints_as_written_in_csv_and_json(cli: Run, share_store: tuple[
     assert csv.exit_code == 0, csv.stderr
     assert csv.stdout.splitlines() == [
         "kommune,kommune_kode,criterion,period,population,hits,share_pct,target_pct,gap_pp,"
-        "gap_persons,met,baseline_pct",
-        "Ballerup,151,KH,2024M01,,,2.9,4.0,,,true,",
-        "Ballerup,151,KH,2024M02,,,2.95,4.0,,,true,",
+        "gap_persons,met,baseline_pct,note,as_of",
+        "Ballerup,151,KH,2024M01,,,2.9,4.0,,,true,,,",
+        "Ballerup,151,KH,2024M02,,,2.95,4.0,,,true,,,",
     ]
     records = json.loads(cli("gap", *args, "-f", "json").stdout)
     assert [r["share_pct"] for r in records] == [2.95]
-    noegletal = json.loads(cli("noegletal", *args, "-f", "json").stdout)
+    noegletal = json.loads(cli("noegletal", *args, "-p", "2024M02", "-f", "json").stdout)
     assert [(r["omraade"], r["period"], r["share_pct"]) for r in noegletal] == [
         ("Ballerup", "2024M01", 2.9),
         ("Ballerup", "2024M02", 2.95),
@@ -152,7 +152,7 @@ def test_a_share_is_written_to_a_sheet_as_written(
     store, targets = share_store
     out = tmp_path / "n.xlsx"
     args = ("-c", "KH", "-k", "Ballerup", "-s", store, "--targets", targets, "-o", str(out))
-    assert cli("noegletal", *args).exit_code == 0
+    assert cli("noegletal", *args, "-p", "2024M02").exit_code == 0
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row]

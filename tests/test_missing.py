@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,10 @@ def test_suppressed_value_is_stored_and_noted(cli: Run, tmp_path: Path) -> None:
     records = {r["kommune"]: r for r in api.gap("K1", store=store).records.to_dicts()}
     assert records["Faxe"]["share_pct"] is None and records["Faxe"]["population"] is None
     alone = cli("gap", "-c", "1", "-k", "Faxe", "-s", str(store.root), "-f", "json")
-    assert alone.exit_code == 0 and alone.stderr == ""
+    assert alone.exit_code == 0 and alone.stderr == (
+        "Anm.: Faxe: K1 mangler i udtrækket for Sep. 2019.\n"
+    )
+    assert json.loads(alone.stdout)[0]["note"] == "Faxe: K1 mangler i udtrækket for Sep. 2019."
 
 
 def test_sum_with_a_missing_member_is_unknown_and_names_it() -> None:

@@ -30,7 +30,19 @@ def _national(store: Store) -> None:
 def test_noegletal_series(cli: Run, store: Store) -> None:
     _national(store)
     result = cli(
-        "noegletal", "-c", "3", "-k", "Ballerup", "-m", "2", "-s", str(store.root), "-f", "json"
+        "noegletal",
+        "-c",
+        "3",
+        "-k",
+        "Ballerup",
+        "-m",
+        "2",
+        "-p",
+        "2019M09",
+        "-s",
+        str(store.root),
+        "-f",
+        "json",
     )
     assert result.exit_code == 0, result.stderr
     rows = {(r["period"], r["omraade"]): r["share_pct"] for r in json.loads(result.stdout)}
@@ -46,7 +58,10 @@ def test_noegletal_series(cli: Run, store: Store) -> None:
 
 def test_noegletal_table(cli: Run, store: Store) -> None:
     _national(store)
-    result = cli("noegletal", "-c", "3", "-k", "Ballerup", "-s", str(store.root), "-f", "table")
+    result = cli(
+        "noegletal", "-c", "3", "-k", "Ballerup", "-p", "2019M09", "-s", str(store.root),
+        "-f", "table",
+    )  # fmt: skip
     assert "Nøgletal: Succeskriterie 3: Progression" in result.stdout
     line = next(x for x in result.stdout.splitlines() if x.startswith("│ Sep. 2019"))
     assert [c.strip() for c in line.split("│")[1:-1]] == [

@@ -104,16 +104,16 @@ def test_cli_csv(cli: Run, ob_store: Store) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "kommune,period,previous_period,status,label,fuldtidspersoner,population,share_pct,"
-        "land_share_pct,change_pp,land_change_pp"
+        "land_share_pct,change_pp,land_change_pp,note,as_of"
     )
     # no Hele landet figure for Beskæftigede: empty cells, never 0
     assert lines[14] == (
         "Ballerup,2018M04..2018M06,2017M04..2017M06,beskaeftigede,Beskæftigede,18245.0,30041.0,"
-        "60.733663992543526,,0.5996606424597744,"
+        "60.733663992543526,,0.5996606424597744,,,"
     )
     assert lines[17] == (
         "Ballerup,2018M04..2018M06,2017M04..2017M06,befolkning_16_66,Befolkning (16-66 år),"
-        "30041.0,30041.0,,,,"
+        "30041.0,30041.0,,,,,,"
     )
 
 

@@ -211,11 +211,11 @@ def test_cli_csv_exact(cli: Run, pace_store: Store) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "kommune,kommune_kode,criterion,period,population,hits,share_pct,target_pct,gap_pp,"
-        "gap_persons,met,baseline_pct,ledighedsydelse,by_period,months_left,per_month,"
-        "pace_from,pace_pp_per_month,reached_at,pace_status\n"
-        "Ballerup,151,K1,2019M09,1000.0,893.0,89.3,90.0,0.7,7,false,,107.0,"
+        "gap_persons,met,baseline_pct,note,as_of,ledighedsydelse,by_period,months_left,"
+        "per_month,pace_from,pace_pp_per_month,reached_at,pace_status\n"
+        "Ballerup,151,K1,2019M09,1000.0,893.0,89.3,90.0,0.7,7,false,,,,107.0,"
         "2020M07,10,1,2019M03,0.7166666666666662,2019M10,reaches\n"
-        "Viborg,791,K1,2019M09,1000.0,800.0,80.0,90.0,10.0,100,false,,200.0,"
+        "Viborg,791,K1,2019M09,1000.0,800.0,80.0,90.0,10.0,100,false,,,,200.0,"
         "2020M07,10,10,2019M03,,,no_pace\n"
     )
 

@@ -154,20 +154,20 @@ def test_an_own_measure_follows_the_moving_annual_totals(cli: Run, bench: tuple[
     assert gap.exit_code == 0, gap.stderr
     assert gap.stdout.splitlines() == [
         "kommune,kommune_kode,criterion,period,population,hits,share_pct,target_pct,gap_pp,"
-        "gap_persons,met,baseline_pct",
-        "Aarhus,751,BENCH,2020QMAT02,,,10.09,9.5,0.59,,false,",
-        "København,101,BENCH,2020QMAT02,,,9.28,9.5,,,true,",
-        "Hele landet,,BENCH,2020QMAT02,,,14.25,9.5,4.75,,false,",
+        "gap_persons,met,baseline_pct,note,as_of",
+        "Aarhus,751,BENCH,2020QMAT02,,,10.09,9.5,0.59,,false,,,",
+        "København,101,BENCH,2020QMAT02,,,9.28,9.5,,,true,,,",
+        "Hele landet,,BENCH,2020QMAT02,,,14.25,9.5,4.75,,false,,,",
     ]
     counts = cli("compute", "-c", "FORVENTET", "-k", "København", *args)
     assert counts.stdout.splitlines()[1:] == [
         "København,101,FORVENTET,2020QMAT01,42950.0,43880.0,102.16530849825378,100.0,"
-        "2.1653084982537836,930,false,",
+        "2.1653084982537836,930,false,,,",
         "København,101,FORVENTET,2020QMAT02,43070.0,44010.0,102.18249361504527,100.0,"
-        "2.182493615045275,940,false,",
+        "2.182493615045275,940,false,,,",
     ]
     one = cli("compute", "-c", "BENCH", "-k", "København", "-p", "2020QMAT01", *args)
-    assert one.stdout.splitlines()[1:] == ["København,101,BENCH,2020QMAT01,,,9.26,9.5,,,true,"]
+    assert one.stdout.splitlines()[1:] == ["København,101,BENCH,2020QMAT01,,,9.26,9.5,,,true,,,"]
     series = json.loads(cli("noegletal", "-c", "BENCH", "-k", "Aarhus", *args[:-1], "json").stdout)
     assert [(r["period"], r["omraade"], r["share_pct"]) for r in series] == [
         ("2020QMAT01", "Aarhus", 10.02),

@@ -127,8 +127,15 @@ def test_group_named_with_kommune_and_kommuner_one_by_one() -> None:
 def test_group_with_a_kommune_without_data_has_no_total_and_says_so() -> None:
     groups = {"Deltagerkommuner": ("Viborg", "Thisted", "Faxe")}
     report = ressourceforloeb(frame=split_frame(), groups=groups)
-    assert report.areas["kommune"].to_list() == ["Thisted", "Viborg"]
-    assert "Deltagerkommuner: ingen sum, fordi Faxe ikke har data for perioden." in report.notes
+    # a member without data is a row with its reason, never left out or counted as 0
+    assert report.areas["kommune"].to_list() == ["Faxe", "Thisted", "Viborg"]
+    faxe = report.areas.row(0, named=True)
+    assert (faxe["population"], faxe["note"]) == (
+        None,
+        "Faxe: ingen data for R1 i den valgte periode.",
+    )
+    said = "Deltagerkommuner: ingen sum, fordi Faxe ikke har data for perioden."
+    assert said in report.notes and said in report.reasons
 
 
 # --- indicators --------------------------------------------------------------------
@@ -181,6 +188,8 @@ def test_indicators_counted_by_hand() -> None:
         "forloeb_1_2_aar_pct": pytest.approx(100 / 3),
         "over_2_aar": 2,  # a, e
         "over_2_aar_pct": pytest.approx(100 / 3),
+        "note": None,
+        "as_of": None,
     }
     thisted, total = got["Thisted"], got["I alt"]
     assert (thisted["lange_forloeb"], thisted["uden_indsats"], thisted["uden_indsats_pct"]) == (
@@ -298,11 +307,12 @@ def test_cli_json_and_csv_equal_the_library(cli: Run, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert (
         lines[0]
-        == "kommune,kommune_kode,total,period,table,category,label,count,population,share_pct"
+        == "kommune,kommune_kode,total,period,table,category,label,count,population,share_pct,"
+        "note,as_of"
     )
     assert lines[1] == (
         "Viborg,791,false,2020M01..2020M03,R1,praktik_loentilskud,"
-        "Virksomhedspraktik/løntilskud,500,2000,25.0"
+        "Virksomhedspraktik/løntilskud,500,2000,25.0,,"
     )
     assert len(lines) == 1 + 8
 

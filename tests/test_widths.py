@@ -77,7 +77,7 @@ COMMANDS = [
     ["gap"],
     ["gap", "--by", "2020M12"],
     ["compute"],
-    ["noegletal", "-c", "1", "-k", "Ballerup"],
+    ["noegletal", "-c", "1", "-k", "Ballerup", "-p", "2019M09"],
     ["noegletal", "-c", "3", "-k", "Viborg", "-k", "Thisted", "-k", "Ringkøbing-Skjern"],
     ["overblik", "-k", "Ballerup", "-p", "2018K2"],
     ["rf", "-k", "Viborg", "-k", "Thisted", "-p", "2020K1"],

@@ -31,7 +31,7 @@ def noegletal(
     is long: criterion, period, omraade, share_pct, kommuner (on the top-10 rows: how
     many kommuner had a share). -o FILE.xlsx writes a sheet with the table and its chart.
 
-    Example: fleksmon noegletal --criterion 1 --kommune Ballerup --months 13
+    Example: fleksmon noegletal --criterion 3 --kommune Viborg --months 13
     """
     from fleksmon import report
     from fleksmon.cli.output import emit_frame
@@ -52,4 +52,11 @@ def noegletal(
         write_noegletal(result, series, output)
         err_console.print(f"Wrote {output}", markup=False)
         return
-    emit_frame(series, fmt, output, bom=bom, table=noegletal_table(result, series))
+    emit_frame(
+        series,
+        fmt,
+        output,
+        bom=bom,
+        table=noegletal_table(result, series),
+        reasons=result.reasons,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,12 +106,27 @@ def emit(
     frames = [r.records for r in results]
     records = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     _write_records(records, chosen, output, bom)
+    say_reasons([line for r in results for line in r.reasons])
+
+
+def say_reasons(lines: Sequence[str]) -> None:
+    """Beside CSV and JSON (which carry them in each record's ``note``), the notes on
+    missing, old or summed figures on stderr, each once: stdout stays data only."""
+    for line in dict.fromkeys(lines):
+        err_console.print(f"Anm.: {line}", markup=False, soft_wrap=True)
 
 
 def emit_frame(
-    frame: pl.DataFrame, fmt: Format | None, output: Path | None, *, bom: bool, table: Any
+    frame: pl.DataFrame,
+    fmt: Format | None,
+    output: Path | None,
+    *,
+    bom: bool,
+    table: Any,
+    reasons: Sequence[str] = (),
 ) -> None:
-    """Write one data frame: ``table`` (a rich renderable) or the frame as CSV/JSON."""
+    """Write one data frame: ``table`` (a rich renderable) or the frame as CSV/JSON (with
+    ``reasons`` on stderr)."""
     chosen = resolve_format(fmt, output)
     if chosen is Format.table:
         buffer = io.StringIO() if output is not None else None
@@ -120,6 +136,7 @@ def emit_frame(
             _write_text(buffer.getvalue(), output)
         return
     _write_records(frame, chosen, output, bom)
+    say_reasons(reasons)
 
 
 def _laid_out(table: Any, console: Console) -> Any:

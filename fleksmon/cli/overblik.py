@@ -40,4 +40,11 @@ def overblik(
         write_overblik(result, output)
         err_console.print(f"Wrote {output}", markup=False)
         return
-    emit_frame(result.records, fmt, output, bom=bom, table=overblik_table(result))
+    emit_frame(
+        result.records,
+        fmt,
+        output,
+        bom=bom,
+        table=overblik_table(result),
+        reasons=result.reasons,
+    )

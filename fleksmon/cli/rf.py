@@ -61,6 +61,20 @@ def rf(
             "rf_uden_indsats, rf_under_1_aar, rf_1_2_aar and rf_over_2_aar counts)",
         )
     if indicators:
-        emit_frame(report.indicator_records(), fmt, output, bom=bom, table=indicator_table(report))
+        emit_frame(
+            report.indicator_records(),
+            fmt,
+            output,
+            bom=bom,
+            table=indicator_table(report),
+            reasons=report.reasons,
+        )
         return
-    emit_frame(report.records(), fmt, output, bom=bom, table=rf_tables(report))
+    emit_frame(
+        report.records(),
+        fmt,
+        output,
+        bom=bom,
+        table=rf_tables(report),
+        reasons=report.reasons,
+    )

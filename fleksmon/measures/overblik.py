@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from fleksmon import areas, statuses
+from fleksmon.latest import is_quarter as is_quarter
 from fleksmon.measures.shares import fill_areas
 from fleksmon.periods import Period
 
@@ -31,11 +32,6 @@ RECORD_COLUMNS = (
 """One record per status (the population last): the JSON/CSV keys."""
 
 _POP = "population"
-
-
-def is_quarter(period: Period) -> bool:
-    """True for a calendar quarter (``2018K2``)."""
-    return len(period) == 3 and period.start % 3 == 0
 
 
 def year_before(quarter: Period) -> Period:

@@ -173,7 +173,7 @@ def _header_block(t: _Target, section: Section, widths: list[float]) -> None:
     heads = [_wrap(h) for h in section.headers()]
     total = sum(widths)
     _wide_text(t, 1, section.title(), len(heads), total, font=TITLE)
-    t.put(2, 1, section.period_line())
+    t.put(2, 1, section.stamp())
     last_status = len(heads) - 2
     groups = (
         (2, 2, "Baseline"),
@@ -244,7 +244,7 @@ def _criterion_sheet(t: _Target, section: Section) -> None:
         _wide_text(t, row, line, len(widths), sum(widths))
         row += 1
     crit = section.result.criterion
-    _print_setup(t.ws, f"{crit.id}: {crit.name}", section.period_line())
+    _print_setup(t.ws, f"{crit.id}: {crit.name}", section.stamp())
     rows = _rows_left(t.ws, row, widths)
     if rows < MIN_CHART_ROWS:
         t.ws.row_breaks.append(Break(id=row - 1))
@@ -332,6 +332,8 @@ def _line_chart(
 
 
 SHARE_KEYS = ("share_pct", "target_pct", "baseline_pct")
+NOTE_WIDTH = 60
+"""The widest the Data sheet's ``note`` column gets (a long reason runs on)."""
 
 
 def _record_labels(data: ReportData) -> dict[str, str]:
@@ -377,7 +379,8 @@ def _data_sheet(t: _Target, data: ReportData) -> None:
                 value = fraction(value)
             t.put(row, col, value, fmt)
             shown.append(len(_shown(value, PCT if percent else fmt)) + 2)
-        widths.append(max(max(shown), max(len(x) for x in head.split("\n")) * 1.15 + 2))
+        widest = max(max(shown), max(len(x) for x in head.split("\n")) * 1.15 + 2)
+        widths.append(min(widest, NOTE_WIDTH) if name == "note" else widest)
     if t.keep:
         return
     last = get_column_letter(max(len(records.columns), 1))

@@ -17,7 +17,7 @@ from fleksmon import report, texts
 from fleksmon.numbers import fraction
 from fleksmon.render import excel
 from fleksmon.render.cells import COUNT
-from fleksmon.render.table import NONE
+from fleksmon.render.table import NONE, noegletal_notes
 
 if TYPE_CHECKING:
     from fleksmon.api import Result
@@ -57,13 +57,12 @@ def noegletal_sheet(ws: object, result: Result, series: pl.DataFrame) -> None:
     ).pivot(on="omraade", index="period", values="share_pct")
     drawn = [a for a in areas_shown if a in wide.columns and wide[a].is_not_null().any()]
     wide = wide.select("period", *drawn)
-    notes = [n for n in result.notes if n.startswith(("Top-10", "Hele landet vises ikke"))]
-    section = report.Section(result, wide, notes)
+    section = report.Section(result, wide, noegletal_notes(result))
     excel._chart(t, section, row + 2, widths)
     excel._print_setup(
         t.ws,
         SHEET,
-        section.period_line(),
+        section.stamp(),
         titles=f"{HEADER_ROW}:{HEADER_ROW}",
         freeze=f"B{HEADER_ROW + 1}",
     )

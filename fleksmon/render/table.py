@@ -169,6 +169,17 @@ def gap_table(result: Result) -> Grid:
     return grid
 
 
+def noegletal_notes(result: Result) -> list[str]:
+    """The notes under a nøgletal table: what the top-10 line is (or why it is missing),
+    every note on missing, old or summed figures (the one-month delay among them) and
+    the ``--as-of`` state."""
+    notes = [n for n in result.notes if n.startswith("Top-10")]
+    notes += result.reasons
+    if result.query.as_of is not None:
+        notes.append(texts.as_of_note(result.query.as_of))
+    return list(dict.fromkeys(notes))
+
+
 def noegletal_table(result: Result, series: pl.DataFrame) -> Grid:
     """Months as rows; the kommuner, Hele landet, the top-10 average and how many
     kommuner had a share that month as columns; the notes (what the top-10 is, where
@@ -176,7 +187,7 @@ def noegletal_table(result: Result, series: pl.DataFrame) -> Grid:
     from fleksmon.report import TOP10
 
     crit = result.criterion
-    notes = [n for n in result.notes if n.startswith(("Top-10", "Hele landet vises ikke"))]
+    notes = noegletal_notes(result)
     areas_shown = list(dict.fromkeys(series["omraade"].to_list()))
     grid = Grid(
         texts.message("noegletal_title", statement=texts.title(crit)),
