@@ -30,6 +30,7 @@ __all__ = [
     "months_to_target",
     "open_store",
     "parse_period",
+    "rank",
 ]
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     )
     from fleksmon.criteria import CRITERIA
     from fleksmon.query import Query
+    from fleksmon.ranking import rank
     from fleksmon.store import Store
 
 _LAZY = {
@@ -53,6 +55,7 @@ _LAZY = {
     "open_store": "fleksmon.api",
     "Result": "fleksmon.api",
     "Query": "fleksmon.query",
+    "rank": "fleksmon.ranking",
     "Store": "fleksmon.store",
     "CRITERIA": "fleksmon.criteria",
 }

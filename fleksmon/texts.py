@@ -143,6 +143,19 @@ MESSAGES: dict[str, str] = {
     "overblik_no_before": (
         "{area}: ingen tal for {quarter} i udtrækket, så udviklingen vises som -."
     ),
+    "rank_title": "Placering blandt kommunerne, {period}",
+    "rank_order_higher": (
+        "Placering: 1 er den højeste andel blandt de {count} kommuner med en andel i "
+        "{period}; kommuner med samme andel deler placering (1, 2, 2, 4)."
+    ),
+    "rank_order_lower": (
+        "Placering: 1 er den laveste andel blandt de {count} kommuner med en andel i "
+        "{period}; kommuner med samme andel deler placering (1, 2, 2, 4)."
+    ),
+    "rank_change": "Ændring: antal pladser op (+) eller ned (-) siden {baseline}.",
+    "rank_no_baseline": "Ingen ændring i placering: der er ingen {crit}-andele for {baseline}.",
+    "rank_top": "Viser de {top} bedste placeringer af {count} og de valgte kommuner.",
+    "rank_unranked": "{area}: ingen andel for {crit} i {period} og derfor ingen placering.",
     "omitted_months": (
         "Af pladshensyn vises ikke: {months} (se --format csv eller et bredere vindue)."
     ),

@@ -161,6 +161,7 @@ def _register() -> None:
         ingest,
         noegletal,
         overblik,
+        rank,
         rf,
         store_cmd,
         synth,
@@ -172,6 +173,7 @@ def _register() -> None:
     app.command("gap", cls=_Command)(gap.gap)
     app.command("store", cls=_Command)(store_cmd.store)
     app.command("noegletal", cls=_Command)(noegletal.noegletal)
+    app.command("rank", cls=_Command)(rank.rank)
     app.command("overblik", cls=_Command)(overblik.overblik)
     app.command("export", cls=_Command)(export.export)
     app.command("chart", cls=_Command)(chart.chart)
