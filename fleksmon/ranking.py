@@ -151,8 +151,10 @@ def rank(
     highlight = [w for w in wanted if w in kommune_names]
     shown = positions.cut(ranked, top, highlight).collect()
     lacking = [k for k in highlight if k not in set(shown["kommune"].to_list())]
-    unranked, reasons = _unranked(crit, q, records, lacking, period)
-    references = _references(crit, records, ranked.collect(), wanted, period)
+    asked = _asked(crit, q, now, lacking, wanted)
+    unranked = _unranked(crit, asked, lacking, period)
+    reasons = _unsaid(unranked, now.reasons)
+    references = _references(crit, asked, lacking, ranked.collect(), period)
     as_of = q.as_of.isoformat() if q.as_of else None
     frame = (
         pl.concat([shown, unranked, references], how="diagonal_relaxed")
@@ -173,7 +175,7 @@ def rank(
         frame,
         now.source,
         [*notes, *reasons],
-        [*getattr(now, "reasons", []), *reasons],
+        [*now.reasons, *reasons],
         q,
         top,
         now.hidden,
@@ -220,52 +222,63 @@ def _baseline_ranks(
     return shown, ranked.select("kommune", "rank"), []
 
 
+def _asked(
+    crit: Criterion, q: Query, now: api.Result, lacking: Sequence[str], wanted: Sequence[str]
+) -> pl.DataFrame:
+    """The records (with their ``note``) of the kommuner asked for without a share, the
+    regions asked for and Hele landet, in the ranked period: from ``now`` where it has
+    them, else computed for them alone (every area asked for is a record there)."""
+    regions = [w for w in wanted if (a := areas.try_area(w)) is not None and a.kind == "region"]
+    names = [*lacking, *regions, areas.HELE_LANDET]
+    have = now.records.filter(pl.col("kommune").is_in(names))
+    rest = [n for n in names if n not in set(have["kommune"].to_list())]
+    if rest:
+        more = api.gap(crit, q.but(kommuner=rest, period=now.periods[-1]))
+        have = pl.concat([have, more.records], how="diagonal_relaxed")
+    order = {name: i for i, name in enumerate(names)}
+    keyed = pl.col("kommune").replace_strict(order, default=len(names), return_dtype=pl.Int64)
+    return have.sort(keyed)
+
+
 def _unranked(
-    crit: Criterion, q: Query, records: pl.DataFrame, lacking: Sequence[str], period: Period
-) -> tuple[pl.DataFrame, list[str]]:
+    crit: Criterion, asked: pl.DataFrame, lacking: Sequence[str], period: Period
+) -> pl.DataFrame:
     """A row for each kommune asked for that has no share (and so no position), with
-    the reason."""
-    if not lacking:
-        return pl.DataFrame(), []
-    rows = records.filter(pl.col("kommune").is_in(lacking))
-    reasons = [
-        texts.message("rank_unranked", area=name, crit=crit.id, period=period.human())
+    its reason (``rank_unranked`` where the record gives none)."""
+    rows = asked.filter(pl.col("kommune").is_in(lacking))
+    fallback = {
+        name: texts.message("rank_unranked", area=name, crit=crit.id, period=period.human())
         for name in lacking
-    ]
-    have = set(rows["kommune"].to_list())
-    absent = pl.DataFrame(
-        {
-            "kommune": [k for k in lacking if k not in have],
-            "kommune_kode": [areas.resolve(k).code for k in lacking if k not in have],
-        },
-        schema={"kommune": pl.String, "kommune_kode": pl.String},
+    }
+    rows = rows.with_columns(
+        pl.coalesce(
+            pl.col("note"),
+            pl.col("kommune").replace_strict(fallback, default=None, return_dtype=pl.String),
+        ).alias("note")
     )
-    frame = pl.concat([rows, absent], how="diagonal_relaxed")
-    note = dict(zip(lacking, reasons, strict=True))
-    order = {name: i for i, name in enumerate(lacking)}
-    frame = frame.with_columns(
-        pl.col("kommune").replace_strict(note, return_dtype=pl.String).alias("note"),
-        pl.col("kommune").replace_strict(order, return_dtype=pl.Int64).alias("_order"),
-    )
-    return frame.sort("_order").drop("_order"), reasons
+    return rows
+
+
+def _unsaid(rows: pl.DataFrame, said: Sequence[str]) -> list[str]:
+    """The notes of ``rows`` whose area the lines ``said`` do not name already."""
+    import re
+
+    def named(name: str) -> bool:
+        return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line) for line in said)
+
+    return [n for k, n in rows.select("kommune", "note").iter_rows() if n and not named(k)]
 
 
 def _references(
     crit: Criterion,
-    records: pl.DataFrame,
+    asked: pl.DataFrame,
+    lacking: Sequence[str],
     ranked: pl.DataFrame,
-    wanted: Sequence[str],
     period: Period,
 ) -> pl.DataFrame:
-    """The reference rows: regions asked for, Hele landet (its record, or an empty row
-    when it has none) and the top-10 mean of the ranked kommuner's shares."""
-    names = [w for w in wanted if w not in ranked["kommune"].to_list()]
-    others = [n for n in names if (a := areas.try_area(n)) is not None and a.kind == "region"]
-    rows = records.filter(pl.col("kommune").is_in([*others, areas.HELE_LANDET]))
-    if areas.HELE_LANDET not in set(rows["kommune"].to_list()):
-        rows = pl.concat(
-            [rows, pl.DataFrame({"kommune": [areas.HELE_LANDET]})], how="diagonal_relaxed"
-        )
+    """The reference rows: regions asked for, Hele landet (with its note where it has no
+    figure) and the top-10 mean of the ranked kommuner's shares."""
+    rows = asked.filter(~pl.col("kommune").is_in(lacking))
     top = (
         top10_mean(ranked.lazy().with_columns(pl.lit(period.end).alias("maaned")), crit)
         .collect()
@@ -275,9 +288,11 @@ def _references(
             pl.col("kommuner_n").alias("kommuner"),
         )
     )
-    if top.is_empty():
-        top = pl.DataFrame({"kommune": [TOP10], "kommuner": [0]})
-    return pl.concat([rows.drop("kommuner", strict=False), top], how="diagonal_relaxed")
+    count = len(ranked)
+    if top.is_empty() or top["share_pct"][0] is None:
+        left_out = texts.message("top10_left_out", where="", count=count)
+        top = pl.DataFrame({"kommune": [TOP10], "kommuner": [count], "note": [left_out]})
+    return pl.concat([rows, top], how="diagonal_relaxed")
 
 
 def _notes(

@@ -48,6 +48,16 @@ def west(store: Store) -> Store:
     return store
 
 
+LEMVIG = (
+    "Lemvig: ingen data for K1 i den valgte periode. Seneste måned med data for Lemvig: Sep. 2018."
+)
+LAND = (
+    "Hele landet: ukendt, da kun 5 af 98 kommuner har data (summeres kun, når alle kommuner "
+    "er med)."
+)
+TOP10_FEW = "Top-10 gns. er udeladt, da kun 5 kommuner har data (der skal være mindst 10)."
+
+
 def _ranks(result: ranking.Ranking) -> list[tuple[str, int | None, int | None]]:
     listed = result.records.filter(pl.col("rank").is_not_null())
     return listed.select("kommune", "rank", "rank_change").rows()
@@ -109,9 +119,9 @@ def test_top_cuts_the_list_keeping_a_tie_and_the_highlighted_kommuner() -> None:
         ("Skive", 2, False, None),
         ("Viborg", 2, False, None),
         ("Struer", 5, True, None),
-        ("Lemvig", None, True, "Lemvig: ingen andel for K1 i Sep. 2019 og derfor ingen placering."),
-        ("Hele landet", None, False, None),
-        ("Top-10 gns.", None, False, None),
+        ("Lemvig", None, True, LEMVIG),
+        ("Hele landet", None, False, LAND),
+        ("Top-10 gns.", None, False, TOP10_FEW),
     ]
     with pytest.raises(FleksmonError, match="--top 0 is not a number of places"):
         ranking.rank("K1", frame=_rows(), top=0)
@@ -152,13 +162,18 @@ def test_rank_csv_is_exact(cli: Run, west: Store) -> None:
         "baseline_period,share_pct,target_pct,gap_pp,gap_persons,met,population,hits,highlight,"
         "note,as_of\n"
         "Thisted,787,K1,2019M09,1,5,3,4,2018M09,95.0,90.0,,,true,100.0,95.0,false,,\n"
-        "Lemvig,665,K1,2019M09,,,,,2018M09,,,,,,,,true,"
-        "Lemvig: ingen andel for K1 i Sep. 2019 og derfor ingen placering.,\n"
-        "Hele landet,,K1,2019M09,,,,,2018M09,,,,,,,,false,,\n"
-        "Top-10 gns.,,K1,2019M09,,5,,,2018M09,,,,,,,,false,,\n"
+        f"Lemvig,665,K1,2019M09,,,,,2018M09,,90.0,,,,,,true,{LEMVIG},\n"
+        f'Hele landet,,K1,2019M09,,,,,2018M09,,90.0,,,,,,false,"{LAND}",\n'
+        f'Top-10 gns.,,K1,2019M09,,5,,,2018M09,,,,,,,,false,"{TOP10_FEW}",\n'
     )
-    assert (
-        result.stderr == "Anm.: Lemvig: ingen andel for K1 i Sep. 2019 og derfor ingen placering.\n"
+    assert result.stderr.splitlines() == [
+        "Anm.: Ingen data for K1 i Sep. 2019 for Lemvig (seneste måned med data: Sep. 2018).",
+        "Anm.: Hele landet vises ikke: kun 5 af 98 kommuner har data (landstallet summeres kun, "
+        "når alle kommuner er med).",
+    ]
+    aarhus = cli("rank", "-c", "1", "-k", "Aarhus", "--top", "1", "-s", str(west.root), "-f", "csv")
+    assert aarhus.stderr.splitlines()[-1] == (
+        "Anm.: Aarhus: ingen data for K1 i den valgte periode."
     )
 
 

@@ -57,8 +57,7 @@ def rank(
     import polars as pl
 
     from fleksmon import api, ranking
-    from fleksmon.cli.options import Format
-    from fleksmon.cli.output import emit_frame, err_console, resolve_format
+    from fleksmon.cli.output import emit_frame
     from fleksmon.periods import parse_period
     from fleksmon.render.rank import rank_table
 
@@ -72,7 +71,5 @@ def rank(
     tables: list[object] = []
     for r in found:
         tables += [rank_table(r), " "]
-    emit_frame(frame, fmt, output, bom=bom, table=tables[:-1])
-    if resolve_format(fmt, output) is not Format.table:
-        for line in dict.fromkeys(line for r in found for line in r.reasons):
-            err_console.print(f"Anm.: {line}", markup=False)
+    reasons = [line for r in found for line in r.reasons]
+    emit_frame(frame, fmt, output, bom=bom, table=tables[:-1], reasons=reasons)
