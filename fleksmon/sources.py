@@ -42,13 +42,14 @@ def _rf_tidy(
     """R1/R2 counts (and the indicators at the period's last month) from person-level
     ressourceforløb months, for the selected period (default: the newest whole quarter
     with data, :func:`fleksmon.latest.latest_quarter`) and for the baseline period when
-    the data covers it. Each store part is read once and every period is computed from
-    it; the parts hold disjoint persons, so counts add up."""
+    the data covers it. Each store part is read once, only its months up to the last
+    period's end, and every period is computed from it; the parts hold disjoint persons,
+    so counts add up."""
     data = store.person("ressourceforloeb", as_of)
     span = data.months() if data is not None else None
     if data is None or span is None:
         return None
-    from fleksmon.measures.rf import rf_aggregate, rf_counts, rf_indicators
+    from fleksmon.measures.rf import rf_aggregate, rf_period_counts
 
     held = set(data.keys.get_column("maaned").to_list())
     wanted = period or latest_quarter(held)
@@ -61,25 +62,16 @@ def _rf_tidy(
     baseline = crit.baseline_period()
     covered = set(baseline.months) <= held
     periods = list(dict.fromkeys([wanted, *([baseline] if covered else [])]))
-    pieces: dict[Period, list[pl.DataFrame]] = {p: [] for p in periods}
-    for part in data.parts():
-        rows = part.collect().lazy()
-        for p in periods:
-            counts = rf_counts(rows, p.start, p.end).join(
-                rf_indicators(rows, p.end, ordered_input=True),
-                on="kommune_kode",
-                how="full",
-                coalesce=True,
-            )
-            pieces[p].append(counts.collect())
+    last = max(p.end for p in periods)
+    parts = data.parts(where=pl.col("maaned") <= last)
+    counts = rf_period_counts(parts, [(p.start, p.end) for p in periods], ordered=True)
     present = _coverage(data.kommuner())
 
-    def summed(p: Period) -> pl.LazyFrame:
-        counts = pl.concat(pieces[p]).lazy().group_by("kommune_kode").agg(pl.all().sum())
-        filled = present.join(counts, on="kommune_kode", how="left").fill_null(0)
+    def summed(p: Period, found: pl.DataFrame) -> pl.LazyFrame:
+        filled = present.join(found.lazy(), on="kommune_kode", how="left").fill_null(0)
         return rf_aggregate(filled, p.start, p.end)
 
-    return pl.concat([summed(p) for p in periods])
+    return pl.concat([summed(p, c) for p, c in zip(periods, counts, strict=True)])
 
 
 def _kode_names(frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -228,16 +220,11 @@ def _person_counts(
     store: Store, crit: Criterion, as_of: dt.datetime | None, period: Period | None
 ) -> pl.DataFrame | None:
     """Person-level counts, computed once per store state and question in this process
-    (a table, its chart and its gap all read the same counts)."""
+    (a table, its chart and its gap all read the same counts; R1 and R2 are one question:
+    their counts come from one pass over the ressourceforløb months)."""
     batches = store.batches(as_of)
-    key = (
-        str(store.root.resolve()),
-        tuple(b.id for b in batches),
-        crit.id,
-        crit.measures,
-        crit.baseline,
-        period,
-    )
+    asked = ("R1/R2",) if crit.window == 0 else (crit.id, crit.measures)
+    key = (str(store.root.resolve()), tuple(b.id for b in batches), *asked, crit.baseline, period)
     if key not in _COUNTS:
         if len(_COUNTS) > 32:
             _COUNTS.clear()

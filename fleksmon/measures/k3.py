@@ -2,9 +2,9 @@
 
 Input: a ``fleksjob-timer`` frame (``person``, ``kommune_kode``, ``maaned``,
 ``timer_cent``; hours in integer hundredths). The plan sorts once by person and
-month and then works with shifts on the sorted rows (no per-month loop, no
-window group-bys), so the whole monthly series of every kommune comes out of
-one lazy plan. Rules (criteria.md, K3):
+month (a store part is sorted already) and then works with shifts on the sorted
+rows (no per-month loop, no window group-bys, no group-by by person), so the whole
+monthly series of every kommune comes out of one lazy plan. Rules (criteria.md, K3):
 
 - a person's rows of one month (one per employer) are summed;
 - a spell is a run of consecutive months; its first three months are its start;
@@ -18,11 +18,10 @@ one lazy plan. Rules (criteria.md, K3):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
 
 import polars as pl
 
-Engine = Literal["auto", "in-memory", "streaming"]
+from fleksmon.measures.parallel import Engine, collect_parts
 
 S_MIN = 650
 """Smallest start sum in the population: 6,50 hours (1 hour a week, rounded)."""
@@ -55,41 +54,50 @@ def person_months(hours: pl.LazyFrame, *, ordered: bool = False) -> pl.LazyFrame
     ordered_rows = hours.select("person", "kommune_kode", "maaned", "timer_cent")
     if not ordered:
         ordered_rows = ordered_rows.sort("person", "maaned", "kommune_kode")
-    last_of_month = (key != key.shift(-1)).fill_null(True) | (month != month.shift(-1)).fill_null(
-        True
-    )
+    last_of_month = ((key != key.shift(-1)) | (month != month.shift(-1))).fill_null(True)
     running = pl.col("timer_cent").cum_sum()
     return (
         ordered_rows.with_columns(_run=running, _last=last_of_month)
         .filter(pl.col("_last"))
-        .with_columns(timer_cent=(pl.col("_run") - pl.col("_run").shift(1).fill_null(0)))
-        .drop("_run", "_last")
+        .select(
+            "person",
+            "kommune_kode",
+            "maaned",
+            timer_cent=pl.col("_run") - pl.col("_run").shift(1, fill_value=0),
+        )
     )
 
 
-def _with_spells(months: pl.LazyFrame, first_month: int | pl.Expr) -> pl.LazyFrame:
-    """Per person-month row: position in its spell, start sum and max, last-3 min, censoring."""
+def _with_spells(months: pl.LazyFrame) -> pl.LazyFrame:
+    """Per person-month row: its position in its spell (``_pos``, 0 for the first month),
+    the spell's start sum and start maximum (``_s``, ``_smax``) and the minimum of the
+    last three months (``_lmin``, meaningful from the third month on).
+
+    Every value is read off the sorted rows: a spell starts where the person changes or
+    a month is skipped; its start row's index is carried forward, and the start sum and
+    maximum are taken at that row (``gather``) from the next-three-months sums.
+    """
     key = pl.col("person")
     month = pl.col("maaned")
     h = pl.col("timer_cent")
     new_spell = ((key != key.shift(1)) | (month != month.shift(1) + 1)).fill_null(True)
-    idx = pl.int_range(pl.len(), dtype=pl.Int64)
-    pos = idx - pl.when(pl.col("_new")).then(idx).forward_fill()
-    third = pl.col("_pos") == 2
-    start_sum = pl.when(third).then(h + h.shift(1) + h.shift(2)).forward_fill()
-    start_max = pl.when(third).then(pl.max_horizontal(h, h.shift(1), h.shift(2))).forward_fill()
-    last_min = pl.min_horizontal(h, h.shift(1), h.shift(2))
-    spell_first = pl.when(pl.col("_new")).then(month).forward_fill()
+    idx = pl.int_range(pl.len(), dtype=pl.Int32)
+    start = pl.col("_start")
     return (
-        months.with_columns(_new=new_spell)
-        .with_columns(_pos=pos, _first=spell_first)
+        months.with_columns(_start=pl.when(new_spell).then(idx).forward_fill())
         .with_columns(
-            _censored=pl.col("_first") == first_month,
-            _s=start_sum,
-            _smax=start_max,
-            _lmin=last_min,
+            _pos=idx - start,
+            _s=(h + h.shift(-1, fill_value=0) + h.shift(-2, fill_value=0)).gather(start),
+            _smax=pl.max_horizontal(h, h.shift(-1), h.shift(-2)).gather(start),
+            _lmin=pl.min_horizontal(h, h.shift(1), h.shift(2)),
         )
+        .drop("_start")
     )
+
+
+_KEY_MONTHS = 1 << 15
+"""K3 counts are grouped by one integer key, ``kommune_kode * 2**15 + maaned`` (months
+up to year 2730 fit; one key groups faster than two)."""
 
 
 def k3_monthly(
@@ -106,23 +114,25 @@ def k3_monthly(
     first: int | pl.Expr = (
         pl.lit(first_month, dtype=pl.Int32) if first_month is not None else _PANEL_FIRST
     )
-    rows = _with_spells(person_months(hours, ordered=ordered), first)
+    month = pl.col("maaned")
+    pos = pl.col("_pos")
     in_population = (
-        (pl.col("_pos") >= MIN_MONTHS - 1)
-        & ~pl.col("_censored")
-        & (pl.col("_s") >= S_MIN)
-        & (pl.col("_s") < S_END)
+        (pos >= MIN_MONTHS - 1)
+        & (month - pos != first)  # the spell's first month: censored if the panel's first
+        & pl.col("_s").is_between(S_MIN, S_END, closed="left")
     )
+    key = pl.col("kommune_kode").cast(pl.Int32) * _KEY_MONTHS + month
     return (
-        rows.filter(in_population)
-        .group_by("kommune_kode", "maaned")
+        _with_spells(person_months(hours, ordered=ordered))
+        .filter(in_population)
+        .group_by(key.alias("_key"))
         .agg(
             k3_population=pl.len().cast(pl.Int64),
             k3_progression=(pl.col("_lmin") > pl.col("_smax")).sum().cast(pl.Int64),
         )
         .select(
-            pl.col("kommune_kode").cast(pl.Int16),
-            pl.col("maaned").cast(pl.Int32),
+            (pl.col("_key") // _KEY_MONTHS).cast(pl.Int16).alias("kommune_kode"),
+            (pl.col("_key") % _KEY_MONTHS).cast(pl.Int32).alias("maaned"),
             "k3_population",
             "k3_progression",
         )
@@ -160,14 +170,13 @@ def k3_monthly_parts(
     """:func:`k3_monthly` over person-disjoint parts of a panel, summed.
 
     Each part must hold *all* rows of its persons (e.g. one Parquet file per
-    block of persons, or a filter on a hash of ``person``). Only one part is in
-    memory at a time, which keeps peak memory flat for 100-million-row panels.
-    ``ordered``: every part is sorted by person and month already.
+    block of persons, or a filter on a hash of ``person``). As many parts are
+    computed at once as polars has threads (their shifts and running sums are
+    sequential) and no more, which keeps peak memory flat for 100-million-row
+    panels. ``ordered``: every part is sorted by person and month already.
     """
-    results = [
-        k3_monthly(part, first_month=first_month, ordered=ordered).collect(engine=engine)
-        for part in parts
-    ]
+    plans = (k3_monthly(part, first_month=first_month, ordered=ordered) for part in parts)
+    results = list(collect_parts(plans, engine))
     if not results:
         return pl.DataFrame(schema=K3_SCHEMA)
     return (

@@ -23,10 +23,13 @@ Missing flags count as not touched.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import polars as pl
 
 from fleksmon import areas
 from fleksmon.criteria import RF_CATEGORIES
+from fleksmon.measures.parallel import collect_parts
 
 SELVFORSOERGET_OVER = 50.0
 """Selvforsørget: beskæftigelsesgrad strictly above this (per cent)."""
@@ -144,40 +147,38 @@ def rf_indicators(panel: pl.LazyFrame, month: int, *, ordered_input: bool = Fals
     1–11, 12–23 and 24+ months. Columns as :data:`RF_INDICATOR_SCHEMA`.
     ``ordered_input``: ``panel`` is sorted by person, month and kommune already (a
     store part), so it is not sorted again.
+
+    One pass over the rows up to ``month``, sorted by person and month, with no join:
+    a running count of indsats rows in the 12 months, less its value where the person's
+    rows begin, tells at the person's last row whether there was one; the spell at the
+    month starts at the last row where a month was skipped.
     """
     key, when = pl.col("person"), pl.col("maaned")
-    at_month = panel.filter(when == month).select("person").unique()
-    ordered = (
-        panel.filter(when <= month)
-        .join(at_month, on="person", how="semi", maintain_order="left")
-        .select("person", "maaned", "kommune_kode")
+    rows = panel.filter(when <= month).select(
+        "person",
+        "maaned",
+        "kommune_kode",
+        _flag=(VIRKSOMHEDSRETTET & (when > month - LONG_MONTHS)).cast(pl.Int32),
     )
     if not ordered_input:
-        ordered = ordered.sort("person", "maaned", "kommune_kode")
+        rows = rows.sort("person", "maaned", "kommune_kode")
+    new_person = (key != key.shift(1)).fill_null(True)
+    running = pl.col("_flag").cum_sum()
+    before = pl.when(new_person).then(running - pl.col("_flag")).forward_fill()
     last_of_month = ((key != key.shift(-1)) | (when != when.shift(-1))).fill_null(True)
     new_spell = ((key != key.shift(1)) | (when != when.shift(1) + 1)).fill_null(True)
-    spell_first = pl.when(pl.col("_new")).then(when).forward_fill()
-    spells = (
-        ordered.with_columns(_last=last_of_month)
-        .filter(pl.col("_last"))
-        .with_columns(_new=new_spell)
-        .with_columns(_months=when - spell_first + 1)
-        .filter(when == month)
-    )
-    active = (
-        panel.filter(when.is_between(month - LONG_MONTHS + 1, month) & VIRKSOMHEDSRETTET)
-        .select("person")
-        .unique()
-        .with_columns(_indsats=pl.lit(True))
-    )
+    spell_first = pl.when(new_spell).then(when).forward_fill()
     length = pl.col("_months")
     long_spell = length >= LONG_MONTHS
     return (
-        spells.join(active, on="person", how="left")
+        rows.with_columns(_indsats=running > before, _last=last_of_month)
+        .filter(pl.col("_last"))
+        .with_columns(_months=when - spell_first + 1)
+        .filter(when == month)
         .group_by("kommune_kode")
         .agg(
             long_spell.sum().alias("rf_lange_forloeb"),
-            (long_spell & pl.col("_indsats").is_null()).sum().alias("rf_uden_indsats"),
+            (long_spell & ~pl.col("_indsats")).sum().alias("rf_uden_indsats"),
             (length < LONG_MONTHS).sum().alias("rf_under_1_aar"),
             (long_spell & (length < OVER_2_MONTHS)).sum().alias("rf_1_2_aar"),
             (length >= OVER_2_MONTHS).sum().alias("rf_over_2_aar"),
@@ -185,3 +186,45 @@ def rf_indicators(panel: pl.LazyFrame, month: int, *, ordered_input: bool = Fals
         .select([pl.col(name).cast(dtype) for name, dtype in RF_INDICATOR_SCHEMA.items()])
         .sort("kommune_kode")
     )
+
+
+def rf_period_counts(
+    parts: Iterable[pl.LazyFrame], periods: Sequence[tuple[int, int]], *, ordered: bool = False
+) -> list[pl.DataFrame]:
+    """:func:`rf_counts` with :func:`rf_indicators` at the period's last month, for each
+    period ``(start, end)``, summed over person-disjoint parts of a panel.
+
+    One frame per period: ``kommune_kode`` and the columns of :data:`RF_SCHEMA` and
+    :data:`RF_INDICATOR_SCHEMA` (zero where a kommune has none). Each part is read
+    once for every period (one plan), parts side by side (:func:`collect_parts`).
+    ``ordered``: every part is sorted by person, month and kommune already.
+    """
+
+    def plan(part: pl.LazyFrame) -> pl.LazyFrame:
+        return pl.concat(
+            [
+                rf_counts(part, start, end)
+                .join(
+                    rf_indicators(part, end, ordered_input=ordered),
+                    on="kommune_kode",
+                    how="full",
+                    coalesce=True,
+                )
+                .with_columns(pl.lit(i, pl.Int32).alias("_period"))
+                for i, (start, end) in enumerate(periods)
+            ],
+            how="diagonal",
+        )
+
+    found = list(collect_parts(plan(part) for part in parts))
+    columns = [*RF_SCHEMA, *list(RF_INDICATOR_SCHEMA)[1:]]
+    every = (
+        pl.concat(found, how="diagonal").fill_null(0)
+        if found
+        else pl.DataFrame(schema={**RF_SCHEMA, **RF_INDICATOR_SCHEMA, "_period": pl.Int32})
+    )
+    summed = every.group_by("_period", "kommune_kode").agg(pl.col(columns[1:]).sum())
+    return [
+        summed.filter(pl.col("_period") == i).select(columns).sort("kommune_kode")
+        for i in range(len(periods))
+    ]
