@@ -11,7 +11,8 @@ from fleksmon import sources
 from fleksmon.criteria import CRITERIA
 from fleksmon.measures.k2 import k2_monthly, spells_from_months
 from fleksmon.measures.k3 import k3_monthly
-from fleksmon.measures.rf import rf_counts, rf_indicators
+from fleksmon.measures.parallel import collect_parts
+from fleksmon.measures.rf import rf_counts, rf_indicators, rf_period_counts
 from fleksmon.periods import Period
 from fleksmon.pseudonym import pseudonymize
 from fleksmon.store import Store, parts
@@ -190,3 +191,38 @@ def test_r1_from_parts_equals_the_whole(tmp_path: Path) -> None:
         value = sums.filter(pl.col("maaling") == name).get_column("vaerdi").item()
         assert value == expected.get_column(name).item(), name
     assert expected.get_column("rf_maalgruppe").item() > 0
+
+
+def test_parts_are_collected_in_order_a_few_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """collect_parts gives every plan's result in order, never more at once than threads."""
+    sizes: list[int] = []
+    real = pl.collect_all
+
+    def counting(plans: list[pl.LazyFrame], **kwargs: object) -> list[pl.DataFrame]:
+        sizes.append(len(plans))
+        return real(plans, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl, "collect_all", counting)
+    plans = (pl.LazyFrame({"i": [i]}) for i in range(2 * pl.thread_pool_size() + 1))
+    got = [frame.item() for frame in collect_parts(plans)]
+    assert got == list(range(2 * pl.thread_pool_size() + 1))
+    assert max(sizes) == pl.thread_pool_size() and sizes[-1] == 1
+
+
+def test_r1_r2_periods_in_one_pass_equal_each_alone() -> None:
+    panel = stored(rf_panel(2000, 30, seed=7, start_month=START)).sort(
+        "person", "maaned", "kommune_kode"
+    )
+    halves = [panel.lazy().filter(pl.col("person") % 2 == i) for i in range(2)]
+    periods = [(START + 6, START + 8), (START + 21, START + 23)]
+    got = rf_period_counts(halves, periods, ordered=True)
+    for (start, end), found in zip(periods, got, strict=True):
+        alone = (
+            rf_counts(panel.lazy(), start, end)
+            .join(rf_indicators(panel.lazy(), end), on="kommune_kode", how="full", coalesce=True)
+            .fill_null(0)
+            .sort("kommune_kode")
+            .collect()
+        )
+        assert found.equals(alone.select(found.columns))
+        assert found.get_column("rf_maalgruppe").sum() > 0

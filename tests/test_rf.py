@@ -458,3 +458,31 @@ def test_adding_a_touch_never_lowers_r1_or_r2(
         assert after[kode][0] == population
         assert after[kode][1] >= r1
         assert after[kode][2] >= r2
+
+
+def _indicators_by_hand(rows: list[Row], month: int) -> dict[int, dict[str, int]]:
+    """The indicator rules read person by person, in plain Python."""
+    found: dict[int, dict[str, int]] = {}
+    for person in {r[0] for r in rows}:
+        mine = [r for r in rows if r[0] == person]
+        months = {r[2] for r in mine}
+        if month not in months:
+            continue
+        length = 1
+        while month - length in months:
+            length += 1
+        kommune = max(r[1] for r in mine if r[2] == month)
+        indsats = any(month - 12 < r[2] <= month and (bool(r[3]) or (r[4] or 0) > 0) for r in mine)
+        c = found.setdefault(kommune, dict.fromkeys(list(RF_INDICATOR_SCHEMA)[1:], 0))
+        c["rf_lange_forloeb"] += length >= 12
+        c["rf_uden_indsats"] += length >= 12 and not indsats
+        c["rf_under_1_aar"] += length < 12
+        c["rf_1_2_aar"] += 12 <= length < 24
+        c["rf_over_2_aar"] += length >= 24
+    return found
+
+
+@settings(max_examples=80, deadline=None)
+@given(ROWS)
+def test_indicators_follow_the_rules_read_by_hand(rows: list[Row]) -> None:
+    assert indicators(rows, MAR) == _indicators_by_hand(rows, MAR)
