@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fleksmon.measures import k2
 from fleksmon.measures.k2 import k2_monthly, k2_windows, spells_from_months
 from fleksmon.periods import month_index, parse_period
-from fleksmon.schema import PERSON_KINDS
+from fleksmon.schema import FIRST_DATE, LAST_DATE, PERSON_KINDS
 from tests.conftest import person_frame
 
 D = dt.date
@@ -216,3 +217,18 @@ def test_spells_running_when_benefit_records_begin_are_left_out(
     assert by_period["2019M07..2019M09"]["crossings"] == 1.0
     started = "1 ledighedsydelsesforløb, der allerede var i gang i Jan. 2019"
     assert any(started in n for n in result.notes)
+
+
+def test_calendar_is_offset_by_six_months_on_every_day() -> None:
+    """The day table K2 reads equals polars' own calendar arithmetic on every day of
+    1900–2199 (31 Aug → 28/29 Feb, leap years, month ends)."""
+    days = pl.date_range(FIRST_DATE, LAST_DATE, eager=True)
+    six = days.dt.offset_by("6mo")
+
+    def month(d: pl.Series) -> pl.Series:
+        return d.dt.year().cast(pl.Int32) * 12 + d.dt.month().cast(pl.Int32) - 1
+
+    expected = pl.DataFrame(
+        {"month": month(days), "six_day": six.cast(pl.Int32), "six_month": month(six)}
+    )
+    assert k2._calendar().equals(expected)

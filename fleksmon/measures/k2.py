@@ -67,24 +67,31 @@ def spells_from_months(
 @cache
 def _calendar() -> pl.DataFrame:
     """One row per day from FIRST_DATE to LAST_DATE: its month, and the day and month six
-    calendar months later (``offset_by("6mo")`` clamps to month end: 31 Aug → 28/29 Feb).
+    calendar months later (clamped to the month's end, as ``offset_by("6mo")``: 31 Aug →
+    28/29 Feb).
 
     K2 looks dates up here by day number instead of doing calendar arithmetic on
-    every spell.
+    every spell. Built from the months (their first days and lengths), not day by day.
     """
-    days = pl.date_range(FIRST_DATE, LAST_DATE, eager=True)
-    six = days.dt.offset_by("6mo")
-    return pl.DataFrame(
-        {
-            "month": _month_of(days),
-            "six_day": six.cast(pl.Int32),
-            "six_month": _month_of(six),
-        }
+    first = FIRST_DATE.year * 12 + FIRST_DATE.month - 1
+    last = LAST_DATE.year * 12 + LAST_DATE.month - 1
+    m = pl.col("month")
+    months = (
+        pl.DataFrame({"month": pl.int_range(first, last + 8, dtype=pl.Int32, eager=True)})
+        .with_columns(day1=pl.date(m // 12, m % 12 + 1, 1).cast(pl.Int32))
+        .with_columns(length=pl.col("day1").shift(-1) - pl.col("day1"))
+        .with_columns(six_day1=pl.col("day1").shift(-6), six_length=pl.col("length").shift(-6))
     )
-
-
-def _month_of(days: pl.Series) -> pl.Series:
-    return days.dt.year().cast(pl.Int32) * 12 + days.dt.month().cast(pl.Int32) - 1
+    return (
+        months.head(last - first + 1)
+        .with_columns(_d=pl.int_ranges(0, pl.col("length"), dtype=pl.Int32))
+        .explode("_d")
+        .select(
+            "month",
+            six_day=pl.col("six_day1") + pl.min_horizontal("_d", pl.col("six_length") - 1),
+            six_month=pl.col("month") + 6,
+        )
+    )
 
 
 def k2_monthly(spells: pl.LazyFrame) -> pl.LazyFrame:
