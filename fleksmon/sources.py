@@ -142,8 +142,9 @@ def _k2_monthly(
 
     Spells built from benefit months that run in the records' first month are left
     out (their start, and so their duration, is unknown). Stored spells are read in
-    one scan of the three columns counted; benefit months part by part (each part is
-    read once; spells are per person, so the parts' counts add up).
+    one scan of the three columns counted, their dates' span taken from the key files
+    where kept; benefit months part by part (each part is read once; spells are per
+    person, so the parts' counts add up).
     """
     from fleksmon.measures.k2 import k2_monthly, spells_from_months
 
@@ -164,7 +165,12 @@ def _k2_monthly(
 
     if spells is not None:
         rows = spells.rows(["kommune_kode", "start", "slut"])
-        add(rows, rows)
+        known = spells.dates()
+        if known is None:
+            add(rows, rows)
+        else:
+            spans.append(pl.DataFrame({"lo": [known[0]], "hi": [known[1]]}))
+            counts.append(k2_monthly(rows).collect())
     if months is not None and record_span is not None:
         first, latest = record_span
         for part in months.parts():

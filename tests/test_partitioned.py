@@ -226,3 +226,38 @@ def test_r1_r2_periods_in_one_pass_equal_each_alone() -> None:
         )
         assert found.equals(alone.select(found.columns))
         assert found.get_column("rf_maalgruppe").sum() > 0
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_spell_dates_come_from_the_key_files_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ly-forloeb key file keeps each kommune's first and last start and last end; over a
+    partly replaced store they give the current rows' span, and K2 gets the same months
+    from them as from reading the rows (as it does for a key file written before)."""
+    old = stored(ly_spells(3000, 36, seed=2, start_month=START))
+    new = stored(ly_spells(800, 24, seed=3, start_month=START + 14))
+    store = Store(tmp_path / "new")
+    put(store, old, "ly-forloeb", "a")
+    put(store, new, "ly-forloeb", "b")
+    kommuner = new.select("kommune_kode").unique()
+    current = pl.concat([old.join(kommuner, on="kommune_kode", how="anti"), new])
+    want = current.select(
+        pl.col("start").min(), pl.max_horizontal(pl.col("slut").max(), pl.col("start").max())
+    ).row(0)
+    data = store.person("ly-forloeb")
+    assert data is not None and len(data.sources) == 2
+    assert data.dates() == want
+    found = sources._k2_monthly(store, None)
+    assert found is not None
+    monkeypatch.setattr(  # key files as written before they kept the dates
+        parts, "_key_rows", lambda frame, kind: frame.select("kommune_kode").unique()
+    )
+    before = Store(tmp_path / "before")
+    put(before, old, "ly-forloeb", "a")
+    put(before, new, "ly-forloeb", "b")
+    data = before.person("ly-forloeb")
+    assert data is not None and data.dates() is None
+    again = sources._k2_monthly(before, None)
+    assert again is not None and again[1] == found[1]
+    assert again[0].collect().sort(pl.all()).equals(found[0].collect().sort(pl.all()))

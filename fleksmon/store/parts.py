@@ -1,7 +1,8 @@
 """Person-level batches stored as person-clustered parts.
 
 A person-level batch is a folder of Parquet parts plus ``keys.parquet`` (the
-batch's distinct replace keys: kommune, and month for the monthly kinds). Part
+batch's distinct replace keys: kommune, and month for the monthly kinds; for spells also
+each kommune's date span, :data:`DATE_SPAN`). Part
 *i* of a batch with *n* parts holds every row of the persons whose pseudonym
 ``person % n == i`` (the pseudonym is a uniform 64-bit hash), sorted by
 :data:`SORT_KEYS`; *n* is a power of two, the same for every batch of a kind
@@ -16,6 +17,7 @@ winning, already sorted rows of one part of every batch with ``merge_sorted``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 from collections.abc import Iterator, Sequence
@@ -77,7 +79,6 @@ def write_parts(
 ) -> Staged:
     """Write already sorted part frames ``(index, frame)`` and the key file into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    keys = list(replace_keys(kind))
     rows = 0
     key_frames = []
     written = set()
@@ -85,14 +86,32 @@ def write_parts(
         frame.write_parquet(folder / part_name(index), statistics=True)
         written.add(index)
         rows += frame.height
-        key_frames.append(frame.select(keys).unique())
+        key_frames.append(_key_rows(frame.lazy(), kind).collect())
     empty = pl.DataFrame(schema=PERSON_KINDS[kind])
     for index in set(range(parts)) - written:
         empty.write_parquet(folder / part_name(index))
-    schema = {k: PERSON_KINDS[kind][k] for k in keys}
-    found = pl.concat(key_frames).unique() if key_frames else pl.DataFrame(schema=schema)
-    found.sort(keys).write_parquet(folder / KEYS_FILE)
+    every = pl.concat(key_frames) if key_frames else _key_rows(empty.lazy(), kind).collect()
+    found = _key_rows(every.lazy(), kind).collect()
+    found.sort(list(replace_keys(kind))).write_parquet(folder / KEYS_FILE)
     return Staged(folder, kind, parts, rows)
+
+
+DATE_SPAN = ("start_min", "start_max", "slut_max")
+"""A ``ly-forloeb`` key file also holds, per kommune, the batch's first and last start and
+last end (the dates K2's months run between), so they are known without reading parts."""
+
+
+def _key_rows(frame: pl.LazyFrame, kind: str) -> pl.LazyFrame:
+    """The distinct replace keys of ``frame`` (``ly-forloeb``: with :data:`DATE_SPAN`; the
+    same function folds key rows of several parts into one)."""
+    keys = list(replace_keys(kind))
+    if kind != "ly-forloeb":
+        return frame.select(keys).unique()
+    folded = "start_min" in frame.collect_schema().names()
+    first, last, ends = DATE_SPAN if folded else ("start", "start", "slut")
+    return frame.group_by(keys).agg(
+        start_min=pl.col(first).min(), start_max=pl.col(last).max(), slut_max=pl.col(ends).max()
+    )
 
 
 def stage_frame(frame: pl.DataFrame, kind: str, folder: Path, at_least: int = 1) -> Staged:
@@ -282,6 +301,20 @@ class PersonData:
         lo, hi = self.keys.select(lo=pl.col("maaned").min(), hi=pl.col("maaned").max()).row(0)
         return int(lo), int(hi)
 
+    def dates(self) -> tuple[dt.date, dt.date] | None:
+        """``ly-forloeb``: the first start and the last start or end of the current rows, from
+        the key files (:data:`DATE_SPAN`); ``None`` when a batch's key file has none (one
+        written before they were kept) or there are no rows."""
+        if "start_min" not in self.keys.columns or self.keys.height == 0:
+            return None
+        if self.keys.get_column("start_min").null_count():
+            return None
+        lo, hi = self.keys.select(
+            lo=pl.col("start_min").min(),
+            hi=pl.max_horizontal(pl.col("slut_max").max(), pl.col("start_max").max()),
+        ).row(0)
+        return lo, hi
+
     def kommuner(self) -> pl.LazyFrame:
         """The kommune codes present (Int16)."""
         return self.keys.lazy().select(pl.col("kommune_kode").cast(pl.Int16)).unique()
@@ -315,5 +348,5 @@ def resolve(root: Path, batches: Sequence[Batch], kind: str) -> PersonData | Non
         current.append(batch_keys(root, b).filter(_key_code(kind).is_in(won.implode())))
     count = max((s.parts for s in sources), default=1) or 1
     schema = {k: PERSON_KINDS[kind][k] for k in keys}
-    found = pl.concat(current) if current else pl.DataFrame(schema=schema)
+    found = pl.concat(current, how="diagonal") if current else pl.DataFrame(schema=schema)
     return PersonData(kind, sources, found, count)
