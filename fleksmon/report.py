@@ -215,6 +215,14 @@ def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str], dict[int, int]]
     notes = _top10_notes(short)
     if crit.share and areas.HELE_LANDET not in kept:
         notes.append(texts.message("land_missing"))
+    land = full.filter(
+        (pl.col("kommune") == areas.HELE_LANDET)
+        & pl.col("maaned").is_in(months)
+        & pl.col("kommuner_present").is_not_null()
+        & pl.col("share_pct").is_not_null()
+    )
+    if areas.HELE_LANDET in kept and land.select(pl.len()).collect().item() > 0:
+        notes.append(texts.message("summed_land"))
     return frame, notes, {m: int(with_share.get(m, 0)) for m in months}
 
 
@@ -343,9 +351,10 @@ def noegletal(
             pl.lit(crit.id).alias("criterion"), pl.lit(None, pl.Float64).alias("share_pct")
         )
         series = pl.concat([series, top.select(series.columns)])
-    series = _noegletal_notes(result, _every_area(result, series, codes))
-    said = replace(result, notes=[*result.notes, *delay, *notes], reasons=[*result.reasons, *delay])
-    return said, series
+    summed = [n for n in notes if n == texts.message("summed_land")]
+    reasons = [*result.reasons, *delay, *summed]
+    said = replace(result, notes=[*result.notes, *delay, *notes], reasons=reasons)
+    return said, _noegletal_notes(said, _every_area(result, series, codes))
 
 
 def _every_area(result: api.Result, series: pl.DataFrame, codes: pl.Series) -> pl.DataFrame:
@@ -370,6 +379,8 @@ def _noegletal_notes(result: api.Result, series: pl.DataFrame) -> pl.DataFrame:
     top-10 value is left out) and ``as_of``."""
     said = result.records.filter(pl.col("note").is_not_null())
     by_area = dict(said.select("kommune", "note").unique("kommune", keep="first").iter_rows())
+    if texts.message("summed_land") in result.reasons:
+        by_area.setdefault(areas.HELE_LANDET, texts.message("summed_land"))
     counts = series.filter(pl.col("omraade") == TOP10)["kommuner"].drop_nulls().unique()
     few = {n: texts.message("top10_left_out", where="", count=n) for n in counts.to_list()}
     top10 = pl.when(pl.col("share_pct").is_null()).then(

@@ -313,3 +313,24 @@ def test_library_records_carry_note_and_as_of(k1_store: Store) -> None:
         ("Viborg", None, None),
     ]
     assert records.schema["note"] == pl.String and records.schema["as_of"] == pl.String
+
+
+def test_noegletal_says_its_hele_landet_is_summed(cli: Run, store: Store) -> None:
+    rows = []
+    for month in (NOV - 1, NOV):
+        for k in kommuner():
+            rows += _k1(k.name, month, 90.0, 10.0)
+    store.ingest(tidy(rows), kind="aggregate", source=Path("k1.csv"), sha256="k1")
+    out = cli(
+        "noegletal", "-c", "1", "-k", "Viborg", "-m", "1", "-s", str(store.root), "-f", "json"
+    )
+    land = next(r for r in json.loads(out.stdout) if r["omraade"] == "Hele landet")
+    said = (
+        "Hele landet: summeret af kommunernes tal (kan afvige fra Jobindsats' eget landstal, "
+        "som også tæller personer uden kommune)."
+    )
+    assert (land["period"], land["share_pct"], land["note"]) == ("2019M10", 90.0, said)
+    assert out.stderr.splitlines() == [
+        "Anm.: Data med én måneds forsinkelse: Nov. 2019 er ikke medtaget.",
+        f"Anm.: {said}",
+    ]

@@ -113,3 +113,14 @@ def test_help_does_not_load_matplotlib(args: list[str]) -> None:
         "assert 'matplotlib' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_as_of_is_said_on_the_chart(cli: Run, k1_store: Store, tmp_path: Path) -> None:
+    args = ("chart", str(tmp_path), "-c", "1", "-s", str(k1_store.root), "--image", "svg")
+    result = cli(*args, "--as-of", "2999-01-01")
+    assert result.exit_code == 0, result.stderr
+    said = (
+        "Opgjort på lageret, som det var ved udgangen af 01.01.2999 (--as-of); senere "
+        "indlæsninger er ikke medtaget."
+    )
+    assert said in texts((tmp_path / "K1.svg").read_text("utf-8"))

@@ -134,6 +134,9 @@ def test_top10_left_out_only_in_short_months() -> None:
         "Top-10 gns.: gennemsnit af de 10 bedste kommuners andel i måneden.",
         "Top-10 gns. er udeladt for Jul. 2019, Aug. 2019, da kun 9 kommuner har data "
         "(der skal være mindst 10).",
+        # the Hele landet line (Sep. 2019, all 98 kommuner) is their sum, and says so
+        "Hele landet: summeret af kommunernes tal (kan afvige fra Jobindsats' eget landstal, "
+        "som også tæller personer uden kommune).",
     ]
 
 

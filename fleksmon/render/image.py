@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fleksmon import texts
 from fleksmon.errors import FleksmonError
 from fleksmon.render import chart
 
@@ -91,7 +92,9 @@ def draw(section: Section, stem: Path, formats: tuple[str, ...] = FORMATS) -> li
         ax.grid(axis="y", color="#D9D9D9", linewidth=0.8)
         ax.set_title(chart.title(crit, section.period_line()), loc="left", fontweight="bold")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=6, frameon=False)
-        notes = [*section.chart_notes, section.notes()[-1]]
+        as_of = section.result.query.as_of
+        stamp = [texts.as_of_note(as_of)] if as_of is not None else []
+        notes = [*section.chart_notes, *stamp, section.notes()[-1]]
         fig.text(0.01, 0.01, "\n".join(notes), fontsize=8, va="bottom", ha="left")
         fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2 + 0.03 * len(notes))
         try:
