@@ -220,3 +220,34 @@ def test_rank_refuses_a_typo_before_opening_the_store(cli: Run, tmp_path: Path) 
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ")
     assert not (tmp_path / "none").exists()
+
+
+def test_export_adds_a_rank_sheet_that_reads_back(cli: Run, west: Store, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "rapport.xlsx"
+    result = cli("export", str(out), "-c", "1", "-k", "Struer", "--rank", "-s", str(west.root))
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["K1", "Placering K1", "Data", "Kilder"]
+    ws = wb["Placering K1"]
+    rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=12, max_col=6, values_only=True)]
+    assert rows[:2] == [
+        ["Succeskriterie 1: Fleksjobbeskæftigelsen skal øges til minimum 90 pct.", *[None] * 5],
+        ["Placering blandt kommunerne, Sep. 2019", *[None] * 5],
+    ]
+    assert rows[2:11] == [
+        ["Område", "Placering", "Andel", "%-point", "Antal personer*", "Ændring siden Sep. 2018"],
+        ["Thisted", 1, 0.95, "✓", "✓", 3],
+        ["Skive", 2, 0.9, "✓", "✓", 0],
+        ["Viborg", 2, 0.9, "✓", "✓", 1],
+        ["Holstebro", 4, 0.8, 10, 10, -3],
+        ["Struer", 5, 0.7, 20, 20, "–"],
+        ["Hele landet", None, "–", None, None, None],
+        ["Top-10 gns.", None, "–", None, None, None],
+        [None] * 6,
+    ]
+    assert ws["C4"].number_format == "0.0%" and ws["F4"].number_format == "+0;-0;0"
+    assert ws["A8"].font.bold and not ws["A7"].font.bold
+    assert ws["A9"].border.top.style == "thin"
+    assert rows[11][0].startswith("*Antallet er udregnet ved:")

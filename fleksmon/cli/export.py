@@ -29,6 +29,15 @@ def export(
     sel: Selection,
     template: TemplateOpt = None,
     by: ByOpt = None,
+    rank: Annotated[
+        bool,
+        typer.Option(
+            "--rank",
+            help="Add a sheet per criterion with every kommune ranked best first "
+            "(as 'fleksmon rank'; the --kommune kommuner marked).",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = False,
 ) -> None:
     """Write an Excel workbook: a report table and line chart per criterion, data and sources.
 
@@ -40,7 +49,8 @@ def export(
     quarter of --period, else the latest). With R1 or R2, the
     sheets "Ressourceforløb" and "Indikatorer" as 'fleksmon rf' writes them (groups
     from [grupper] in --targets). --by 2020M12 adds a sheet with months to
-    target per criterion (as gap --by).
+    target per criterion (as gap --by). --rank adds a sheet per criterion with
+    every kommune's position (as 'fleksmon rank').
 
     Sheets print as they are: landscape, one page wide, header rows repeated.
 
@@ -67,6 +77,11 @@ def export(
 
         gaps = api.results(ids, query, latest_only=True)
         data.extra.append(pace_sheet([api.months_to_target(r, by) for r in gaps]))
+    if rank:
+        from fleksmon import ranking
+        from fleksmon.render.rank_excel import extra_sheets as rank_sheets
+
+        data.extra.extend(rank_sheets([ranking.rank(cid, query) for cid in ids]))
     overblik = report.overblik_for_export(query)
     if overblik is not None:
         from fleksmon.render.overblik_excel import extra_sheet
