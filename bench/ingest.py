@@ -81,9 +81,9 @@ def measure(rows: int, only: list[str], arrival: bool) -> list[str]:
         f"Machine: {platform.machine()}, 2 cores, Python {platform.python_version()}; "
         f"polars threads {run.THREADS}.",
         "",
-        "| input | rows | fleksmon ingest s | ingest RSS MB | plain plan s | plain RSS MB "
-        "| ingest/plain |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| input | rows | ingest s | ingest CPU s | ingest RSS MB | plain s | plain CPU s "
+        "| plain RSS MB | ingest/plain (wall) | ingest/plain (CPU) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     run.OUT.mkdir(parents=True, exist_ok=True)
     for name, src in inputs(rows, arrival).items():
@@ -103,8 +103,10 @@ def measure(rows: int, only: list[str], arrival: bool) -> list[str]:
         count = _rows(src)
         print(f"{name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
         lines.append(
-            f"| {name} | {count:,} | {mine['wall']:.1f} | {mine['rss_mb']:,.0f} "
-            f"| {base['wall']:.1f} | {base['rss_mb']:,.0f} | {mine['wall'] / base['wall']:.2f}× |"
+            f"| {name} | {count:,} | {mine['wall']:.1f} | {mine['cpu']:.1f} "
+            f"| {mine['rss_mb']:,.0f} | {base['wall']:.1f} | {base['cpu']:.1f} "
+            f"| {base['rss_mb']:,.0f} | {mine['wall'] / base['wall']:.2f}× "
+            f"| {mine['cpu'] / base['cpu']:.2f}× |"
         )
     return lines
 

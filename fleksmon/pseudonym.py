@@ -188,10 +188,6 @@ def _invalid_expr(col: pl.Expr) -> pl.Expr:
     return text.is_null() | (text == "") | bad_date | text.str.contains(_BROKEN_CPR)
 
 
-_SAMPLE = 100_000
-"""Rows looked at to decide whether identifiers repeat enough to hash each distinct one once."""
-
-
 def pseudonymize(
     frame: pl.DataFrame,
     key: bytes,
@@ -202,14 +198,16 @@ def pseudonymize(
 ) -> pl.DataFrame:
     """Replace ``column`` by pseudonyms, hashing each distinct identifier once.
 
-    Identifiers are validated first: an empty value, a CPR-shaped value with an
-    impossible date or a value that looks like a broken CPR number raises a
+    Identifiers are validated first: an empty value (a row that is empty altogether is
+    skipped before), a CPR-shaped value with an impossible date or a value that looks like
+    a broken CPR number raises a
     :class:`FleksmonError` naming ``source`` and the row (from ``row_column``,
     else the 1-based position), never the value itself.
     """
     ids = frame.get_column(column).cast(pl.String)
-    repeats = 4 * ids.head(_SAMPLE).n_unique() <= min(ids.len(), _SAMPLE)
-    unique = ids.unique() if repeats else ids
+    unique = ids.unique()
+    repeats = 4 * unique.len() <= ids.len()  # else each row is hashed: no map back
+    unique = unique if repeats else ids
     texts = canonical_ids(unique)
     suspect = ~texts.str.contains(r"^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*$").fill_null(False)
     checked = texts.filter(suspect)  # an id with a letter is never CPR-shaped
@@ -220,10 +218,22 @@ def pseudonymize(
         row = (
             int(frame.get_column(row_column)[position]) if row_column is not None else position + 1
         )
+        if not (ids[position] or "").strip():
+            raise FleksmonError(
+                f"{source}: row {row}, column {column!r}: the person id is empty",
+                "give every row the person's CPR number or id",
+            )
+        lost_zero = re.fullmatch(r"\s*[1-9][0-9]{8}(\.0+)?\s*", str(ids[position] or ""))
         raise FleksmonError(
             f"{source}: row {row}, column {column!r}: not a valid CPR number or person id",
             "give a CPR number as DDMMYY-SSSS or 10 digits, or use an opaque id that is not "
-            "CPR-shaped",
+            "CPR-shaped"
+            + (
+                " (nine digits: a CPR number saved as a number in Excel loses its leading 0; "
+                "format the column as text and export again)"
+                if lost_zero
+                else ""
+            ),
         )
     hashed = _hmac_ids(texts, key)
     mapped = ids.replace_strict(unique, hashed, return_dtype=pl.UInt64) if repeats else hashed

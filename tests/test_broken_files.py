@@ -397,3 +397,33 @@ def test_file_name_that_is_not_utf8(cli: Run, tmp_path: Path) -> None:
     assert "timer_\ufffd.csv" in listing.stdout
     manifest = json.loads((tmp_path / "store" / "manifest.json").read_text("utf-8"))
     assert "timer_\ufffd.csv" in json.dumps(manifest, ensure_ascii=False)
+
+
+def test_cpr_saved_as_a_number_in_excel_is_refused_with_the_reason(
+    cli: Run, tmp_path: Path
+) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["person", "kommune", "periode", "timer"])
+    ws.append([101701234, 791, 201901, 8])
+    path = tmp_path / "timer.xlsx"
+    wb.save(path)
+    _refused(
+        cli,
+        path,
+        tmp_path,
+        "timer.xlsx: row 2, column 'person': not a valid CPR number or person id. Give a CPR number as DDMMYY-SSSS or 10 digits, or use an opaque id that is not CPR-shaped (nine digits: a CPR number saved as a number in Excel loses its leading 0; format the column as text and export again).",
+    )
+
+
+def test_person_header_below_title_rows_and_cr_only_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "timer.csv"
+    text = "Udtræk fra fagsystemet, 2019\n\n" + HEAD + _hours("a1", range(1, 4))
+    path.write_bytes(("\ufeff" + text).replace("\n", "\r").encode())
+    for frame in _both(path, tmp_path):
+        assert frame.select("maaned", "timer_cent").rows() == [
+            (2019 * 12, 800),
+            (2019 * 12 + 1, 800),
+            (2019 * 12 + 2, 800),
+        ]

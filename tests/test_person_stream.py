@@ -21,8 +21,10 @@ START = 2018 * 12
 
 @pytest.fixture(autouse=True)
 def small(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of 5.000 rows and parts of at most 8.000 rows: many of each."""
+    """Chunks of 5.000 rows, at most 6.000 rows held before they are spilled to disk, and
+    parts of at most 8.000 rows: many of each."""
     monkeypatch.setattr(person_stream, "CHUNK_ROWS", 5_000)
+    monkeypatch.setattr(person_stream, "HELD_ROWS", 6_000)
     monkeypatch.setattr(parts, "PART_ROWS", 8_000)
 
 
@@ -115,3 +117,23 @@ def test_a_bad_cell_in_a_late_chunk_is_named(tmp_path: Path) -> None:
         FleksmonError, match="row 12346, column 'kommune': not one of the 98 kommuner"
     ):
         stage(path, tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["fleksjob-timer", "ly-forloeb"])
+def test_part_order_is_the_sort_by_keys_and_row(kind: str) -> None:
+    """Two one-key sorts give exactly the order of one sort by the part's keys and the row."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    n = 20_000
+    frame = pl.DataFrame(
+        {
+            "person": rng.integers(0, 50, n, dtype=np.uint64) * (2**58),
+            "maaned": rng.integers(24_000, 24_006, n).astype(np.int32),
+            "kommune_kode": rng.choice(np.array([101, 791, 860], dtype=np.int16), n),
+            "start": pl.Series(rng.integers(10_000, 10_004, n).astype(np.int32)).cast(pl.Date),
+            "_row": rng.permutation(n).astype(np.int64) + 2**36,
+        }
+    )
+    keys = [*parts.SORT_KEYS[kind], "_row"]
+    assert person_stream._in_order(frame, kind).equals(frame.sort(keys))

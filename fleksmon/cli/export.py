@@ -67,6 +67,7 @@ def export(
     from fleksmon import api, report
     from fleksmon.cli.output import err_console
     from fleksmon.render import excel
+    from fleksmon.render.template import template_warnings
 
     excel.check_paths(output, template)
     query = sel.query()
@@ -93,4 +94,6 @@ def export(
 
         data.extra.extend(rf_sheets(ressourceforloeb(query)))
     sheets = excel.write_workbook(data, output, template)
+    for warning in template_warnings(template) if template is not None else []:
+        err_console.print(f"Warning: {warning}", markup=False)
     err_console.print(f"Wrote {output} ({len(sheets)} sheets: {', '.join(sheets)})", markup=False)

@@ -24,7 +24,6 @@ from fleksmon.formats.files import check_file
 from fleksmon.pseudonym import pseudonymize
 from fleksmon.readers.person_cells import parse_columns
 from fleksmon.readers.person_checks import (
-    check_person_ids,
     duplicates_warning,
     history_error,
     history_problems,
@@ -111,7 +110,6 @@ def read_person(
         warnings.append(f"{before - frame.height} empty rows skipped")
     chosen, frame = resolve_kind(source, frame, data_cols, kind, known)
     check_given(chosen, given)
-    check_person_ids(frame, source)
     frame = pseudonymize(frame, key, column="person", source=source, row_column=ROW)
     parsed = parse_columns(frame, chosen, source, given=given)
     ids = [c for c in ROW_IDS if c in parsed.columns]

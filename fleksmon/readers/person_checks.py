@@ -1,4 +1,4 @@
-"""Checks of a person-level extract that need several rows: empty ids, repeated rows,
+"""Checks of a person-level extract that need several rows: repeated rows
 and what needs a person's whole history (overlapping spells, two kommuner in a
 month, more than 744 hours in a month, months given twice).
 """
@@ -11,23 +11,7 @@ import polars as pl
 
 from fleksmon.errors import FleksmonError
 from fleksmon.readers.person_cells import MAX_MONTH_HOURS_CENT
-from fleksmon.readers.person_columns import ROW, FrameT, fail, first_row
-
-
-def check_person_ids(frame: FrameT, source: str) -> None:
-    """Refuse a row without a person id (a row that is empty altogether was skipped)."""
-    person = pl.col("person").cast(pl.String)
-    empty = person.is_null() | person.str.contains(r"^[\s\u00a0]*$")
-    first = frame.lazy().filter(empty).select(pl.col(ROW).min()).collect().item()
-    if first is not None:
-        raise fail(
-            source,
-            int(first),
-            "person",
-            "the person id is empty",
-            "give every row the person's CPR number or id",
-        )
-
+from fleksmon.readers.person_columns import ROW, fail, first_row
 
 REPEATS_SCHEMA = {ROW: pl.Int64, "_twin": pl.Int64, "person": pl.UInt64}
 """What :func:`repeated_rows` returns: a repeated row, its first twin, the person."""

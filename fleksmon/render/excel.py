@@ -500,6 +500,9 @@ def write_workbook(data: ReportData, output: Path, template: Path | None = None)
     """Write the report workbook (into a copy of ``template`` if given); the sheets written."""
     check_paths(output, template)
     wb = _open(template)
+    if template is not None:
+        ids = [section.result.criterion.id for section in data.sections]
+        filler.check_chart_sheets(wb, template.name, ["Data", "Kilder", *ids])
     taken = {"data", "kilder", *(n.lower() for n in wb.sheetnames)}
     names = []
     for section in data.sections:

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 from openpyxl.cell.cell import MergedCell
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from fleksmon import areas
 from fleksmon.criteria import Criterion
@@ -104,7 +107,7 @@ def _meaning(text: str, words: dict[str, list[str]]) -> str | None:
     return best[1] if best else None
 
 
-def _named(wb: Any, ws: Any, cid: str) -> dict[str, list[tuple[int, int]]]:
+def _named(wb: Any, ws: Any, cid: str, source: str) -> dict[str, list[tuple[int, int]]]:
     """Defined names ``<cid>_<key>`` on this sheet: key → (row, column) cells."""
     out: dict[str, list[tuple[int, int]]] = {}
     prefix = f"{cid.lower()}_"
@@ -115,6 +118,13 @@ def _named(wb: Any, ws: Any, cid: str) -> dict[str, list[tuple[int, int]]]:
         for sheet, ref in defined.destinations:
             if sheet != ws.title:
                 continue
+            if "#REF!" in ref or not ref.replace("$", "").strip():
+                raise FleksmonError(
+                    f"template {source}, sheet {ws.title}: the defined name {name} refers to "
+                    "#REF! (a cell that was deleted)",
+                    "point the name at the column's header cell, or delete it "
+                    "(Formulas > Name Manager)",
+                )
             cells = ws[ref.replace("$", "")]
             rows = cells if isinstance(cells, tuple) else ((cells,),)
             flat = [c for line in rows for c in (line if isinstance(line, tuple) else (line,))]
@@ -153,7 +163,7 @@ def _is_formula(cell: Any) -> bool:
 def layout(wb: Any, ws: Any, crit: Criterion, name: str) -> Layout:
     """Find the table in a template sheet; refuse a header fleksmon cannot place."""
     words = _words(crit)
-    named = _named(wb, ws, crit.id)
+    named = _named(wb, ws, crit.id, name)
     scored = []
     for row in range(1, min(ws.max_row, HEADER_SEARCH) + 1):
         hits = sum(
@@ -185,10 +195,13 @@ def layout(wb: Any, ws: Any, crit: Criterion, name: str) -> Layout:
         if col in taken or col == area or text in (None, ""):
             continue
         meaning = _meaning(str(text), words)
+        group = _group_text(ws, head - 1, col)
+        if meaning is None and MONTH.search(str(text)) and _meaning(group, words) == "share":
+            meaning = "share"  # a month under a group header "Andel" merged over months
         if meaning == "area" and area is None:
             area = col
             continue
-        if meaning == "share" and "baseline" in _fold(_group_text(ws, head - 1, col)):
+        if meaning == "share" and "baseline" in _fold(group):
             meaning = "baseline"
         if meaning in (None, "area") or (meaning != "share" and meaning in columns):
             if _only_formulas(ws, head, col):
@@ -264,11 +277,25 @@ def fill(wb: Any, ws: Any, section: Section, name: str) -> None:
         found = {row["kommune"]: where.head + 1 + i for i, row in enumerate(rows)}
         for area_name, row in found.items():
             _put(ws, row, where.area, (area_name, None))
+    _rename_table_columns(ws, where.head)
     by_area = {row["kommune"]: row_values(section, row) for row in rows}
     for area_name, row in found.items():
         values = by_area.get(area_name, {})
         for key, col in _targets(where, periods):
             _put(ws, row, col, values.get(key, (None, None)))
+
+
+def _rename_table_columns(ws: Any, head: int) -> None:
+    """An Excel table whose header row is ``head`` names its columns as the header cells now
+    read (Excel repairs a file whose table column names differ from its header cells)."""
+    for table in ws.tables.values():
+        min_col, min_row, max_col, _ = range_boundaries(table.ref)
+        if min_row != head or table.tableColumns is None:
+            continue
+        for column, col in zip(table.tableColumns, range(min_col, max_col + 1), strict=False):
+            cell = ws.cell(head, col)
+            if cell.value not in (None, "") and not _is_formula(cell):
+                column.name = str(cell.value)
 
 
 def _targets(where: Layout, periods: Iterable[Period]) -> list[tuple[str, int]]:
@@ -279,3 +306,31 @@ def _targets(where: Layout, periods: Iterable[Period]) -> list[tuple[str, int]]:
     pairs += [(f"share:{p.code()}", c) for p, c in zip(shares, columns, strict=True)]
     unused = where.shares[: len(where.shares) - len(columns)]
     return pairs + [("", c) for c in unused]
+
+
+def check_chart_sheets(wb: Any, name: str, targets: Iterable[str]) -> None:
+    """Refuse a template whose sheet where a table goes (``K1``, ``Data``, …) is a chart sheet."""
+    for sheet in wb.chartsheets:
+        if sheet.title in set(targets):
+            raise FleksmonError(
+                f"template {name}: the sheet {sheet.title!r} is a chart sheet, where fleksmon "
+                "writes a table",
+                f"rename the chart sheet (e.g. '{sheet.title} figur'), or delete it",
+            )
+
+
+def template_warnings(template: Path) -> list[str]:
+    """What a template holds that the workbook writer cannot carry into the filled copy
+    (pictures in page headers, shapes or grouped drawings: openpyxl keeps only plain
+    pictures), said in a line instead of dropped without a word."""
+    with zipfile.ZipFile(template) as archive:
+        media = [n for n in archive.namelist() if n.startswith("xl/media/")]
+    kept = sum(len(ws._images) for ws in openpyxl.load_workbook(template).worksheets)
+    if len(media) <= kept:
+        return []
+    lost = len(media) - kept
+    return [
+        f"template {template.name}: {lost} of its {len(media)} pictures (a logo in the page "
+        "header, in a shape or a group?) cannot be carried into the filled workbook and are "
+        "left out; insert them again there, or as a plain picture on a sheet of the template"
+    ]
