@@ -23,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-import run  # noqa: E402  (bench/run.py: data, timing and the README writer)
+import e2e  # noqa: E402  (bench/e2e.py: the panels, timing and the key)
+import run  # noqa: E402  (bench/run.py: the chunked hours panel, for the arrival order)
 
 SORT = {"hours": ["person", "maaned"], "spells": ["person", "start"]}
 KINDS = {"hours": "fleksjob-timer", "spells": "ly-forloeb"}
@@ -33,7 +34,7 @@ def plain(src: Path, out: Path, task: str) -> None:
     """The plain plan: read, HMAC each distinct id once in a Python loop, sort, write."""
     import polars as pl
 
-    key = run.KEY.encode()
+    key = e2e.KEY.encode()
     if src.suffix == ".csv":
         frame = pl.read_csv(src, separator=";", schema_overrides={"person": pl.String})
     else:
@@ -57,16 +58,14 @@ def inputs(rows: int, arrival: bool) -> dict[str, Path]:
 
     from fleksmon import synth
 
-    files = run.e2e_data(rows)
-    out = {"hours-parquet": files["k3"]}
+    files = e2e.make_files(rows, run.DATA)
+    out = {"hours-parquet": files["K3"], "spells-parquet": files["K2"]}
     if arrival:
         hours_dir, _ = run.make_data(rows)
         target = run.DATA / f"hours-arrival-{rows}.parquet"
         if not target.exists():
             pl.scan_parquet(sorted(hours_dir.glob("*.parquet"))).sink_parquet(target)
-        out["hours-parquet"] = target
-    if "k2" in files:
-        out["spells-parquet"] = files["k2"]
+        out = {"hours-parquet": target}
     for name, path in list(out.items()):
         csv = path.with_suffix(".csv")
         if not csv.exists():
@@ -79,7 +78,7 @@ def measure(rows: int, only: list[str], arrival: bool) -> list[str]:
     """One table row per input: fleksmon ingest and the plain plan, wall time and peak RSS."""
     lines = [
         f"Machine: {platform.machine()}, 2 cores, Python {platform.python_version()}; "
-        f"polars threads {run.THREADS}.",
+        f"polars threads {e2e.THREADS}.",
         "",
         "| input | rows | ingest s | ingest CPU s | ingest RSS MB | plain s | plain CPU s "
         "| plain RSS MB | ingest/plain (wall) | ingest/plain (CPU) |",
@@ -93,12 +92,12 @@ def measure(rows: int, only: list[str], arrival: bool) -> list[str]:
         store = run.OUT / "ingest-store"
         shutil.rmtree(store, ignore_errors=True)
         started = time.perf_counter()
-        mine = run.timed(
-            [run._fleksmon(), "ingest", str(src), "--kind", KINDS[task], "--store", str(store)]
+        mine = e2e.timed(
+            [e2e._fleksmon(), "ingest", str(src), "--kind", KINDS[task], "--store", str(store)]
         )
         shutil.rmtree(store, ignore_errors=True)
         out = run.OUT / "plain.parquet"
-        base = run.timed([sys.executable, __file__, "--plain", str(src), str(out), task])
+        base = e2e.timed([sys.executable, __file__, "--plain", str(src), str(out), task])
         out.unlink(missing_ok=True)
         count = _rows(src)
         print(f"{name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
