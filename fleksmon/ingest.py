@@ -16,6 +16,7 @@ from fleksmon.errors import FleksmonError, mask_cpr
 from fleksmon.periods import month_code, spans_text
 from fleksmon.schema import KINDS, PERSON_KINDS
 from fleksmon.store import TABLES, Batch, Pending, Store, file_hash
+from fleksmon.store.faults import faults
 from fleksmon.store.parts import Staged
 from fleksmon.store.parts import remove as remove_folder
 
@@ -130,14 +131,17 @@ def read_file(
     part_counts: Mapping[str, int] | None = None,
     rows_progress: RowsProgress | None = None,
     persongruppe: Project | None = None,
+    make_dir: Callable[[Path], None] | None = None,
 ) -> tuple[Pending, FileReport]:
     """Read and validate one extract; nothing is stored yet.
 
     With ``staging`` (a folder inside the store), a person-level file is streamed
     into sorted person parts there (:mod:`fleksmon.readers.person_stream`), with
     at least ``part_counts[kind]`` parts; ``rows_progress`` follows its rows.
-    Without it, the file is read into memory. ``persongruppe``: the file is the
-    marking extract of this person group (its kind ``persongruppe``).
+    ``make_dir`` makes that folder (the store's :meth:`~fleksmon.store.Store.private_dir`,
+    so it gets the store's permissions). Without ``staging``, the file is read into memory.
+    ``persongruppe``: the file is the marking extract of this person group (its kind
+    ``persongruppe``).
     """
     from fleksmon.formats.files import check_file
     from fleksmon.readers import sniff_kind
@@ -164,11 +168,14 @@ def read_file(
         from fleksmon.readers.person_stream import stage_person
 
         secret = (key or load_key)()
+        folder = staging / uuid.uuid4().hex
+        if make_dir is not None:
+            make_dir(folder)
         extract = stage_person(
             path,
             found,
             key=secret,
-            folder=staging / uuid.uuid4().hex,
+            folder=folder,
             at_least=(part_counts or {}).get(found, 1),
             progress=rows_progress,
             given=given,
@@ -241,6 +248,7 @@ def ingest(
                 part_counts=counts,
                 rows_progress=rows_progress,
                 persongruppe=persongruppe,
+                make_dir=lambda folder: _private_dir(store, folder),
             )
             pendings.append(pending)
             reports.append(report)
@@ -282,6 +290,10 @@ def _group_kind(kind: str | None, persongruppe: Project | None) -> str | None:
             "leave out --kind, or load the other extracts in an ingest of their own",
         )
     return "persongruppe"
+def _private_dir(store: Store, folder: Path) -> None:
+    """Make a staging folder with the store's permissions (the store folder too, if new)."""
+    with faults(store.root, "making a staging folder"):
+        store.private_dir(folder)
 
 
 def _store_key(store: Store, key: Callable[[], bytes] | None) -> Callable[[], bytes]:

@@ -246,7 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     for outcome in failed:
         print(f"not caught: {outcome.mutant.id} ({outcome.verdict}): {outcome.mutant.rule}")
-    return 1 if failed else 0
+    wrongly = [o.mutant.id for o in outcomes if o.mutant.id in equivalent and o.verdict == "caught"]
+    for mid in wrongly:
+        print(f"listed as equivalent but caught: {mid} (take it off {EQUIVALENT.name})")
+    return 1 if failed or wrongly else 0
 
 
 if __name__ == "__main__":

@@ -25,8 +25,11 @@ Run = Any
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
+    """A kept old store, with the private modes fleksmon gave it (git keeps no modes)."""
     root = tmp_path / name
     shutil.copytree(DATA / name, root)
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o700 if path.is_dir() else 0o600)
     return root
 
 

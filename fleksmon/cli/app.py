@@ -186,4 +186,7 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
+    from fleksmon.system import plain_console
+
+    plain_console()
     app()

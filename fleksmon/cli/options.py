@@ -119,6 +119,7 @@ StoreOpt = Annotated[
         "--store",
         "-s",
         envvar="FLEKSMON_STORE",
+        readable=False,
         help="Store folder [default: the user's data directory].",
         rich_help_panel=DATA,
     ),

@@ -23,7 +23,9 @@ def store(
         bool,
         typer.Option(
             "--check",
-            help="Verify every batch file (SHA-256, row count) and list orphan files.",
+            help="Verify every batch file (SHA-256, row count) and the permissions of the "
+            "store's folders and files (with the chmod/chgrp that fixes them), and list "
+            "orphan files.",
         ),
     ] = False,
     gc: Annotated[
@@ -50,6 +52,7 @@ def store(
 
     Example: fleksmon store --store demo-store
     """
+    from fleksmon import system
     from fleksmon.cli import common
     from fleksmon.cli.output import emit_frame, err_console
     from fleksmon.errors import FleksmonError, mask_cpr
@@ -75,10 +78,23 @@ def store(
                 f"Orphan: {path.relative_to(the_store.root)} (left by an interrupted ingest)",
                 markup=False,
             )
+        for line in health.permissions:
+            err_console.print(f"Permissions: {line}", markup=False)
+        if system.on_windows():
+            err_console.print(
+                "Permissions: not checked on Windows, where the store folder's inherited "
+                "access rules apply (set them on the folder: Properties, Security).",
+                markup=False,
+            )
         if health.problems:
             raise FleksmonError(
                 f"the store at {the_store.root} has {len(health.problems)} problem(s)",
                 "re-ingest the source files named above (that repairs their batches)",
+            )
+        if health.permissions:
+            raise FleksmonError(
+                f"the store at {the_store.root} has folders or files with the wrong permissions",
+                "run the commands above (as their owner, or with sudo)",
             )
         orphans = (
             f"; {len(health.orphans)} orphan file(s), 'fleksmon store --gc' removes them"

@@ -6,11 +6,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import fcntl
 import json
 import os
 import uuid
 from collections.abc import Iterator
+
+from filelock import FileLock
 
 from fleksmon.errors import FleksmonError
 from fleksmon.store import migrations
@@ -101,25 +102,20 @@ class ManifestStore(StoreFolder):
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold the store's write lock (``.lock``) for the block."""
+        """Hold the store's write lock (``.lock``, shared by every member of a team store)
+        for the block: ``filelock`` (``flock`` on Linux and macOS, ``LockFileEx`` on Windows)."""
         self._ensure_root()
-        path = self.root / ".lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, self.file_mode)
-        try:
-            with contextlib.suppress(OSError):
-                os.fchmod(fd, self.file_mode)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with FileLock(self.root / ".lock", mode=self.file_mode):
             yield
-        finally:
-            os.close(fd)
 
     def _write_manifest(self, payload: Manifest) -> None:
         """Commit a manifest: write a temporary file, fsync, rename over the old one."""
         tmp = self.root / f".{MANIFEST}.{uuid.uuid4().hex}.tmp"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, self.file_mode)
-            os.fchmod(fd, self.file_mode)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(tmp, flags, self.file_mode)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                self.private_file(tmp)
                 json.dump(payload, fh, ensure_ascii=False, indent=1)
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -71,9 +71,9 @@ def _v1_to_v2(store: StoreFolder, manifest: Manifest) -> Manifest:
         except FileNotFoundError:
             b["file_sha256"], b["file_bytes"] = "", -1
         batches.append(b)
-    for folder in [store.root / TABLES, *(store.root / TABLES).glob("*")]:
+    for folder in [store.root, store.root / TABLES, *(store.root / TABLES).glob("*")]:
         if folder.is_dir():
-            os.chmod(folder, store.dir_mode)
+            store.set_dir_mode(folder)
     return {"format": 2, "key_fingerprint": None, "batches": batches}
 
 
