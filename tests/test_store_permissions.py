@@ -3,7 +3,6 @@ folder 2770/0660; ``store --check`` names a wrong folder or file with the fix.""
 
 from __future__ import annotations
 
-import grp
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -14,6 +13,8 @@ import pytest
 
 from fleksmon.store import Store
 from tests.conftest import person_frame
+
+grp = pytest.importorskip("grp", reason="users, groups and file modes are POSIX")
 
 Run = Callable[..., Any]
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

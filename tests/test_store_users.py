@@ -9,10 +9,8 @@ it is skipped, saying why) and removed afterwards. Each user's commands run in
 from __future__ import annotations
 
 import datetime as dt
-import grp
 import json
 import os
-import pwd
 import shutil
 import stat
 import subprocess
@@ -27,6 +25,9 @@ from typing import Any
 import pytest
 
 from fleksmon.store import Store
+
+grp = pytest.importorskip("grp", reason="users, groups and file modes are POSIX")
+pwd = pytest.importorskip("pwd", reason="users, groups and file modes are POSIX")
 
 HELPER = Path(__file__).with_name("as_user.py")
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
