@@ -290,6 +290,8 @@ def _group_kind(kind: str | None, persongruppe: Project | None) -> str | None:
             "leave out --kind, or load the other extracts in an ingest of their own",
         )
     return "persongruppe"
+
+
 def _private_dir(store: Store, folder: Path) -> None:
     """Make a staging folder with the store's permissions (the store folder too, if new)."""
     with faults(store.root, "making a staging folder"):
