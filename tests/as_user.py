@@ -70,18 +70,32 @@ def run(steps: list[dict[str, Any]], stores: dict[str, str], wait: bool) -> list
     return out
 
 
-PRELOAD = ("html", "difflib", "shlex", "grp", "pwd", "rich.traceback", "rich.markup")
+PRELOAD = ("html", "difflib", "shlex", "grp", "pwd")
 """Modules an error path imports late, loaded before the user's rights are taken."""
+PACKAGES = ("fleksmon", "rich", "typer", "click")
+"""Packages loaded whole (a message rendered by rich loads its emoji table late)."""
+
+
+def _preload() -> None:
+    for name in PRELOAD:
+        importlib.import_module(name)
+    for package in PACKAGES:
+        try:
+            root = importlib.import_module(package)
+        except ImportError:
+            continue
+        for module in pkgutil.walk_packages(root.__path__, f"{package}."):
+            if module.name.endswith("__main__"):
+                continue
+            try:
+                importlib.import_module(module.name)
+            except Exception:  # optional or other-platform modules (rich._win32_console)
+                continue
 
 
 def main() -> None:
     spec = json.loads(sys.argv[1])
-    import fleksmon
-
-    for module in pkgutil.walk_packages(fleksmon.__path__, "fleksmon."):
-        importlib.import_module(module.name)
-    for name in PRELOAD:
-        importlib.import_module(name)
+    _preload()
     os.environ.update(HOME=spec["home"], COLUMNS="160", NO_COLOR="1")
     os.environ.pop("FLEKSMON_STORE", None)
     scratch = Path(tempfile.mkdtemp(prefix="fleksmon-warm-"))
