@@ -84,3 +84,27 @@ def expand(
         else:
             wanted.append(name)
     return tuple(dict.fromkeys(wanted)), tuple(totals)
+
+
+def check_compare(name: str | None, groups: Groups) -> str | None:
+    """``--compare``: a group of ``groups`` by its name (any case), or a one-line error
+    naming the groups there are.
+
+    >>> check_compare("sammenlignelige", {"Sammenlignelige": ("Skive", "Holstebro")})
+    'Sammenlignelige'
+    """
+    if name is None:
+        return None
+    by_key = {areas.fold(g): g for g in groups}
+    found = by_key.get(areas.fold(name))
+    if found is not None:
+        return found
+    if not groups:
+        raise FleksmonError(
+            f"--compare {name}: the targets file names no groups",
+            'give --targets a file with [grupper] and e.g. Sammenlignelige = ["Skive", "Lemvig"]',
+        )
+    raise FleksmonError(
+        f"--compare {name}: no such group in [grupper]",
+        f"use one of {', '.join(groups)}",
+    )

@@ -47,7 +47,8 @@ class Query:
     reads the store as it was then; ``criteria`` the criteria table (the built-in
     one, or with own targets applied); ``groups`` the groups of kommuner by name (a
     targets file's ``[grupper]``); ``discretion`` hides counts below it (and what
-    would reveal them) in every output, 0 for off.
+    would reveal them) in every output, 0 for off; ``compare`` a group of ``groups``
+    whose figure is shown beside the areas (see :mod:`fleksmon.comparison`).
     """
 
     kommuner: Sequence[str] = ()
@@ -63,6 +64,7 @@ class Query:
     groups: Mapping[str, Sequence[str]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
     )
+    compare: str | None = None
 
     def __post_init__(self) -> None:
         names = (self.kommuner,) if isinstance(self.kommuner, str) else tuple(self.kommuner)
@@ -119,6 +121,7 @@ class QueryFields(TypedDict, total=False):
     criteria: Mapping[str, Criterion]
     discretion: int
     groups: Mapping[str, Sequence[str]]
+    compare: str | None
 
 
 def make_query(query: Query | None = None, **selection: Unpack[QueryFields]) -> Query:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from fleksmon import api, areas, texts
+from fleksmon import api, areas, comparison, texts
 from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import rank as positions
@@ -139,7 +139,7 @@ def rank(
     if top is not None and top < 1:
         raise FleksmonError(f"--top {top} is not a number of places", "give 1 or more")
     wanted = q.areas()
-    now = api.gap(crit, q.but(kommuner=()))
+    now = comparison.with_group(api.gap(crit, q.but(kommuner=())))
     period = now.periods[-1]
     kommune_names = {k.name for k in areas.kommuner()}
     records = now.records
@@ -183,12 +183,15 @@ def rank(
 
 
 def _conform(frame: pl.DataFrame) -> pl.DataFrame:
-    """The records in :data:`RANK_COLUMNS` order and types (missing keys null)."""
+    """The records in :data:`RANK_COLUMNS` order and types (missing keys null), then the
+    ``compare_*`` keys where there is a comparison group."""
+    extra = [c for c in comparison.COMPARE_COLUMNS if c in frame.columns]
     return frame.select(
-        [
+        *[
             pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
             for name, dtype in _SCHEMA.items()
-        ]
+        ],
+        *extra,
     )
 
 
@@ -229,9 +232,9 @@ def _asked(
     regions asked for and Hele landet, in the ranked period: from ``now`` where it has
     them, else computed for them alone (every area asked for is a record there)."""
     regions = [w for w in wanted if (a := areas.try_area(w)) is not None and a.kind == "region"]
-    names = [*lacking, *regions, areas.HELE_LANDET]
+    names = [*lacking, *([q.compare] if q.compare else []), *regions, areas.HELE_LANDET]
     have = now.records.filter(pl.col("kommune").is_in(names))
-    rest = [n for n in names if n not in set(have["kommune"].to_list())]
+    rest = [n for n in names if n not in set(have["kommune"].to_list()) and n != q.compare]
     if rest:
         more = api.gap(crit, q.but(kommuner=rest, period=now.periods[-1]))
         have = pl.concat([have, more.records], how="diagonal_relaxed")

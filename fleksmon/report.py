@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from fleksmon import __version__, api, areas, latest, provenance, sources, texts
+from fleksmon import __version__, api, areas, comparison, latest, provenance, sources, texts
 from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measure_ids import MEASURE_LABELS
@@ -199,6 +199,8 @@ def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str], dict[int, int]]
     if q.discretion:
         value = _discreet(result, found, value)
     columns: dict[str, list[float | None]] = {n: [value.get((n, m)) for m in months] for n in names}
+    country = columns.pop(areas.HELE_LANDET)
+    columns = {**columns, **comparison.series(result), areas.HELE_LANDET: country}
     top = shares.top10_mean(full, crit).collect()
     by_month = {m: (v, n) for m, v, n in top.select("maaned", "top10_pct", "top10_n").iter_rows()}
     with_share = dict(top.select("maaned", "kommuner_n").iter_rows())
@@ -212,7 +214,7 @@ def _chart(result: api.Result) -> tuple[pl.DataFrame, list[str], dict[int, int]]
         schema={"period": pl.String, **dict.fromkeys(kept, pl.Float64)},
     )
     short = {p.human(): by_month.get(p.end, (None, 0))[1] for p in result.periods}
-    notes = _top10_notes(short)
+    notes = [*_top10_notes(short), *comparison.notes(result)]
     if crit.share and areas.HELE_LANDET not in kept:
         notes.append(texts.message("land_missing"))
     land = full.filter(
@@ -264,7 +266,7 @@ def workbook_data(criteria_ids: Sequence[str], query: Query) -> ReportData:
     """
     sections = []
     for cid in criteria_ids:
-        result = _with_hele_landet(api.compute(cid, query))
+        result = comparison.with_group(_with_hele_landet(api.compute(cid, query)))
         chart, notes, _ = _chart(result)
         sections.append(Section(result, chart, notes))
     if query.frame is not None:
@@ -319,7 +321,9 @@ def noegletal(
     if query.period is None and monthly:
         end, delay = latest.delayed(end), [texts.message("delay", month=month_human(end))]
     try:
-        result = api.compute(crit, query.but(period=Period(end - months + 1, end)))
+        result = comparison.with_group(
+            api.compute(crit, query.but(period=Period(end - months + 1, end)))
+        )
     except FleksmonError as exc:
         if not delay:
             raise

@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 from fleksmon.criteria import CRITERIA, Criterion, get_criterion
-from fleksmon.groups import Groups, expand, resolve_names
+from fleksmon.groups import Groups, check_compare, expand, resolve_names
 from fleksmon.periods import Period, parse_period
 from fleksmon.query import Query, check_discretion, check_source
 
@@ -45,7 +45,8 @@ class Selection:
     ``criteria`` the criterion ids asked for (empty: every criterion the store has
     data for), looked up in ``table`` (the built-in criteria with the targets file's
     own targets and measures); ``groups`` the targets file's ``[grupper]`` (name →
-    kommuner); ``period`` the months asked for (``None``: the latest period, see
+    kommuner); ``compare`` the group whose figure is shown beside the areas
+    (``--compare``); ``period`` the months asked for (``None``: the latest period, see
     :mod:`fleksmon.api`); ``as_of`` the store state asked for and ``as_of_text`` how
     it was written; ``store`` the folder (``None``: ``FLEKSMON_STORE`` or the
     default), not opened here.
@@ -63,6 +64,7 @@ class Selection:
         default_factory=lambda: MappingProxyType(CRITERIA), repr=False
     )
     groups: Groups = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    compare: str | None = None
 
     @property
     def areas(self) -> tuple[str, ...]:
@@ -91,6 +93,7 @@ class Selection:
             criteria=self.table,
             groups=self.groups,
             discretion=self.discretion,
+            compare=self.compare,
         )
 
 
@@ -104,6 +107,7 @@ def resolve(
     discretion: int = 0,
     store: Path | None = None,
     targets: Path | None = None,
+    compare: str | None = None,
 ) -> Selection:
     """Resolve the options of a question into one :class:`Selection` without reading any
     data: the targets file first (its groups and own criteria are names too), then the
@@ -119,6 +123,7 @@ def resolve(
         read = read_targets(targets)
         table, groups = read.criteria, read.groups
     names = resolve_names(kommuner or (), groups)
+    group = check_compare(compare, groups)
     ids = tuple(dict.fromkeys(get_criterion(c, table).id for c in criteria or ()))
     return Selection(
         names=names,
@@ -131,4 +136,5 @@ def resolve(
         store=store,
         table=table,
         groups=groups,
+        compare=group,
     )

@@ -143,6 +143,15 @@ MESSAGES: dict[str, str] = {
     "overblik_no_before": (
         "{area}: ingen tal for {quarter} i udtrækket, så udviklingen vises som -."
     ),
+    "compare_sum": (
+        "{group}: summeret af {n} kommuners tal ({members}); andelen er beregnet af de "
+        "summerede antal."
+    ),
+    "compare_mean": (
+        "{group}: gennemsnit af {n} kommuners andele ({members}), da målingen kun findes som "
+        "andele; kun når alle kommuner har en andel."
+    ),
+    "compare_missing": "{group}: ukendt for {periods}, da {members} ikke har tal.",
     "rank_title": "Placering blandt kommunerne, {period}",
     "rank_order_higher": (
         "Placering: 1 er den højeste andel blandt de {count} kommuner med en andel i "
@@ -225,6 +234,9 @@ RECORD_LABELS: dict[str, str] = {
     "note": "Bemærkning",
     "as_of": "Lageret pr.",
     "suppressed": "Diskretioneret",
+    "compare_group": "Sammenligningsgruppe",
+    "compare_share_pct": "Gruppens andel",
+    "compare_diff_pp": "Forskel til gruppen, %-point",
 }
 """Headers of the records' columns in the workbook's Data sheet (other counts: the
 measure's label)."""

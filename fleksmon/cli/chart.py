@@ -28,7 +28,7 @@ ImageFormatOpt = Annotated[
 ]
 
 
-@selection_options()
+@selection_options(compare=True)
 def chart(
     folder: Annotated[
         Path,

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from fleksmon.selection import Selection
 
 
-@selection_options()
+@selection_options(compare=True)
 def compute(
     sel: Selection,
     fmt: FormatOpt = None,
@@ -24,10 +24,11 @@ def compute(
 
     Example: fleksmon compute --criterion 1 --period 2019M04..2019M09 --format json
     """
-    from fleksmon import api
+    from fleksmon import api, comparison
     from fleksmon.cli.output import emit
     from fleksmon.render.table import series_table
 
     query = sel.query()
     results = api.results(api.criteria_ids(query, sel.criteria), query, latest_only=False)
+    results = [comparison.with_group(r) for r in results]
     emit(results, fmt, output, bom=bom, table=series_table)

@@ -23,7 +23,7 @@ TemplateOpt = Annotated[
 ]
 
 
-@selection_options()
+@selection_options(compare=True)
 def export(
     output: Annotated[Path, typer.Argument(help="The .xlsx file to write.", show_default=False)],
     sel: Selection,

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from fleksmon.selection import Selection
 
 
-@selection_options()
+@selection_options(compare=True)
 def gap(
     sel: Selection,
     fmt: FormatOpt = None,
@@ -40,7 +40,7 @@ def gap(
 
     Example: fleksmon gap --criterion 1 --kommune Viborg --by 2020M12 --format csv
     """
-    from fleksmon import api
+    from fleksmon import api, comparison
     from fleksmon.cli.output import emit
     from fleksmon.render.table import gap_table, target_table
 
@@ -48,6 +48,7 @@ def gap(
     results = api.results(api.criteria_ids(query, sel.criteria), query, latest_only=True)
     if by is not None:
         results = [api.months_to_target(r, by) for r in results]
+    results = [comparison.with_group(r) for r in results]
     emit(results, fmt, output, bom=bom, table=gap_table if by is None else target_table)
     if fail_on_gap and not all(api.all_met(r) for r in results):
         raise typer.Exit(1)

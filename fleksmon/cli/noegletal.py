@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from fleksmon.selection import Selection
 
 
-@selection_options()
+@selection_options(compare=True)
 def noegletal(
     sel: Selection,
     months: Annotated[

@@ -152,6 +152,17 @@ TargetsOpt = Annotated[
         rich_help_panel=DATA,
     ),
 ]
+CompareOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        metavar="GROUP",
+        help="Show this [grupper] group of the --targets file beside the areas, Hele landet "
+        "and the top-10: its counts summed and the share recomputed (a share-only measure: "
+        "the mean of its kommuner's shares, only when all have one).",
+        rich_help_panel=SELECT,
+    ),
+]
 ByOpt = Annotated[
     str | None,
     typer.Option(
@@ -172,6 +183,7 @@ _SHARED: dict[str, tuple[Any, Any]] = {
     "source": (SourceOpt, "auto"),
     "targets": (TargetsOpt, None),
     "discretion": (DiscretionOpt, 0),
+    "compare": (CompareOpt, None),
 }
 """The selection options: name, then the ``Annotated`` type and default."""
 _HEAD = ("criterion", "kommune", "period")
@@ -189,11 +201,14 @@ def _evaluated(param: inspect.Parameter, command: Callable[..., None]) -> inspec
     return param.replace(annotation=eval(param.annotation, names))
 
 
-def selection_options(*, criteria: bool = True) -> Callable[[Command], Command]:
+def selection_options(
+    *, criteria: bool = True, compare: bool = False
+) -> Callable[[Command], Command]:
     """Give a command the shared selection options (``--criterion`` only with
-    ``criteria``) in place of its parameter ``sel``, and call it with them resolved
-    into one :class:`~fleksmon.selection.Selection` (see :func:`fleksmon.selection.resolve`):
-    a typo in a kommune, criterion or period fails before the command reads any data.
+    ``criteria``, ``--compare`` only with ``compare``) in place of its parameter ``sel``,
+    and call it with them resolved into one :class:`~fleksmon.selection.Selection` (see
+    :func:`fleksmon.selection.resolve`): a typo in a kommune, criterion or period fails
+    before the command reads any data.
 
     >>> @selection_options(criteria=False)
     ... def show(sel, wide: bool = False) -> None:
@@ -203,7 +218,7 @@ def selection_options(*, criteria: bool = True) -> Callable[[Command], Command]:
     >>> show(kommune=["aarhus"], period="2019K3", wide=True)
     ('Aarhus',) 2019M07..2019M09 True
     """
-    names = [n for n in _SHARED if criteria or n != "criterion"]
+    names = [n for n in _SHARED if (criteria or n != "criterion") and (compare or n != "compare")]
 
     def decorate(command: Command) -> Command:
         signature = inspect.signature(command)
@@ -237,6 +252,7 @@ def selection_options(*, criteria: bool = True) -> Callable[[Command], Command]:
                 discretion=values["discretion"],
                 store=values["store"],
                 targets=values["targets"],
+                compare=values.get("compare"),
             )
             command(*args, sel=sel, **kwargs)
 

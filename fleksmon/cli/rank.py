@@ -32,7 +32,7 @@ BaselineOpt = Annotated[
 ]
 
 
-@selection_options()
+@selection_options(compare=True)
 def rank(
     sel: Selection,
     top: TopOpt = None,

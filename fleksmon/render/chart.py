@@ -50,9 +50,10 @@ KOMMUNE_COLOURS = (
 class Line:
     """One line of a chart: its name, values (fractions, ``None`` where missing) and look.
 
-    ``role`` is ``kommune``, ``land`` (Hele landet), ``top10`` or ``target``;
+    ``role`` is ``kommune``, ``group`` (the comparison group), ``land`` (Hele landet),
+    ``top10`` or ``target``;
     ``colour`` is ``RRGGBB``; ``width`` in points; ``dash`` one of ``solid``,
-    ``dash``, ``sysDot`` (DrawingML names); ``marker`` whether points are marked.
+    ``dash``, ``dashDot``, ``sysDot`` (DrawingML names); ``marker`` whether points are marked.
     """
 
     name: str
@@ -64,8 +65,9 @@ class Line:
     marker: bool
 
 
-def lines(chart: pl.DataFrame, crit: Criterion) -> list[Line]:
-    """The chart's lines: each area's share per period, then the target line."""
+def lines(chart: pl.DataFrame, crit: Criterion, group: str | None = None) -> list[Line]:
+    """The chart's lines: each area's share per period, then the target line; ``group``
+    names the comparison group's line (dark blue, dash-dot)."""
     out = []
     single = chart.height == 1
     colours = iter(KOMMUNE_COLOURS * 10)
@@ -75,6 +77,8 @@ def lines(chart: pl.DataFrame, crit: Criterion) -> list[Line]:
             out.append(Line(name, values, "land", "000000", 2.0, "dash", single))
         elif name == TOP10:
             out.append(Line(name, values, "top10", "7F7F7F", 2.0, "sysDot", single))
+        elif name == group:
+            out.append(Line(name, values, "group", "1F3864", 2.25, "dashDot", True))
         else:
             out.append(Line(name, values, "kommune", next(colours), 2.75, "solid", True))
     target = [crit.target] * chart.height

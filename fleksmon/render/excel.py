@@ -53,7 +53,7 @@ from fleksmon.numbers import fraction
 from fleksmon.render import chart
 from fleksmon.render import template as filler
 from fleksmon.render.cells import COUNT, PCT, PP, Cell, row_values, set_value
-from fleksmon.render.table import MET, NONE, area_rank, area_rows, count, pct
+from fleksmon.render.table import MET, NONE, area_rank, area_rows, count, is_group, pct
 from fleksmon.report import ReportData, Section
 
 GROUP_ROW, HEAD_ROW, FIRST_ROW = 4, 5, 6
@@ -234,7 +234,8 @@ def _criterion_sheet(t: _Target, section: Section) -> None:
     _header_block(t, section, widths)
     row = FIRST_ROW
     for area, cells in zip(_table_rows(section), table, strict=True):
-        apart = {"border": ABOVE, "font": BOLD} if area_rank(area["kommune"]) == 2 else {}
+        set_apart = area_rank(area["kommune"]) == 2 or is_group(area)
+        apart = {"border": ABOVE, "font": BOLD} if set_apart else {}
         for col, (value, fmt) in enumerate(cells, start=1):
             marks = {"alignment": RIGHT} if value in (MET, NONE) and col > 1 else {}
             t.put(row, col, value, fmt, **apart, **marks)
@@ -266,7 +267,7 @@ def _chart(
     """The chart below the table, ``rows`` rows high (straight lines, the target as the
     line "Mål"), the notes under it and, below them, the figures it draws."""
     crit = section.result.criterion
-    drawn = chart.lines(section.chart, crit)
+    drawn = chart.lines(section.chart, crit, section.result.query.compare)
     if len(drawn) == 1:
         return
     labels = section.chart["period"].to_list()
@@ -331,7 +332,7 @@ def _line_chart(
     return plot
 
 
-SHARE_KEYS = ("share_pct", "target_pct", "baseline_pct")
+SHARE_KEYS = ("share_pct", "target_pct", "baseline_pct", "compare_share_pct")
 NOTE_WIDTH = 60
 """The widest the Data sheet's ``note`` column gets (a long reason runs on)."""
 
@@ -349,7 +350,7 @@ def _record_format(name: str, values: pl.Series) -> tuple[str | None, bool]:
     """A records column's number format, and whether it holds percents (divided by 100)."""
     if name in SHARE_KEYS:
         return "0.0%", True
-    if name == "gap_pp":
+    if name in ("gap_pp", "compare_diff_pp"):
         return "0.0", False
     if values.dtype.is_integer():
         return COUNT, False

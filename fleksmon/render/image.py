@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from fleksmon.report import Section
 
 FORMATS = ("png", "svg")
-DASHES = {"solid": "-", "dash": "--", "sysDot": ":"}
+DASHES = {"solid": "-", "dash": "--", "dashDot": "-.", "sysDot": ":"}
 """DrawingML dash names (as in the workbook's chart) as matplotlib line styles."""
 
 
@@ -47,7 +47,7 @@ def draw(section: Section, stem: Path, formats: tuple[str, ...] = FORMATS) -> li
     """Write ``section``'s chart as ``stem.png`` and/or ``stem.svg``; the files written."""
     plt = _pyplot()
     crit = section.result.criterion
-    lines = chart.lines(section.chart, crit)
+    lines = chart.lines(section.chart, crit, section.result.query.compare)
     labels = section.chart["period"].to_list()
     style = {
         "font.family": "DejaVu Sans",

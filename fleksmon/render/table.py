@@ -52,13 +52,23 @@ def area_rank(name: str) -> int:
     return {"kommune": 0, "region": 1, "land": 2}[area.kind] if area else 0
 
 
+def is_group(row: dict[str, Any]) -> bool:
+    """True for a comparison group's row (``--compare``)."""
+    return row.get("compare_group") is not None and row.get("compare_group") == row["kommune"]
+
+
+def row_rank(row: dict[str, Any]) -> float:
+    """Where a row goes: kommuner, the comparison group, regions, Hele landet."""
+    return 0.5 if is_group(row) else area_rank(row["kommune"])
+
+
 def ordered(rows: list[dict[str, Any]], descending: bool) -> list[dict[str, Any]]:
-    def key(row: dict[str, Any]) -> tuple[int, int, float, str]:
+    def key(row: dict[str, Any]) -> tuple[float, int, float, str]:
         share = row.get("share_pct")
         missing = not isinstance(share, float | int)
         number = float(share) if isinstance(share, float | int) else 0.0
         value = -number if descending else number
-        return (area_rank(row["kommune"]), int(missing), value, row["kommune"])
+        return (row_rank(row), int(missing), value, row["kommune"])
 
     return sorted(rows, key=key)
 
@@ -94,10 +104,10 @@ def _gap_cells(row: dict[str, Any], decimals: int = 0) -> tuple[str, str]:
 
 
 def _grid_rows(grid: Grid, rows: list[dict[str, Any]], make: Any) -> None:
-    previous = 0
+    previous = 0.0
     for row in rows:
-        rank = area_rank(row["kommune"])
-        grid.add_row(make(row), new_section=rank == 2 and previous != 2)
+        rank = row_rank(row)
+        grid.add_row(make(row), new_section=is_group(row) or (rank == 2 and previous != 2))
         previous = rank
 
 
