@@ -30,9 +30,11 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from fleksmon import api, areas, comparison, texts
+from fleksmon import benchmark as benchmarks
 from fleksmon.criteria import Criterion
 from fleksmon.errors import FleksmonError
 from fleksmon.measures import rank as positions
+from fleksmon.measures.benchmark import COLUMNS as BENCHMARK_COLUMNS
 from fleksmon.measures.shares import top10_mean
 from fleksmon.periods import Period, parse_period
 from fleksmon.query import Query, QueryFields, make_query
@@ -125,6 +127,7 @@ def rank(
     *,
     baseline: Period | str | None = None,
     top: int | None = None,
+    benchmark: bool = False,
     **selection: Unpack[QueryFields],
 ) -> Ranking:
     """Every kommune with a share in the query's period (else the latest), ranked best
@@ -132,7 +135,9 @@ def rank(
     baseline period), Hele landet and the top-10 mean; the query's kommuner highlighted.
 
     ``top`` keeps the kommuner ranked ``top`` or better (a tie at the cut kept whole)
-    and the highlighted ones. Takes the selection as :func:`fleksmon.api.compute`.
+    and the highlighted ones; ``benchmark`` adds each area's actual against expected
+    number on public benefits (:func:`fleksmon.benchmark.at`, the ``benchmark_*`` keys).
+    Takes the selection as :func:`fleksmon.api.compute`.
     """
     q = make_query(query, **selection)
     crit = q.criterion(criterion)
@@ -156,18 +161,20 @@ def rank(
     reasons = _unsaid(unranked, now.reasons)
     references = _references(crit, asked, lacking, ranked.collect(), period)
     as_of = q.as_of.isoformat() if q.as_of else None
-    frame = (
-        pl.concat([shown, unranked, references], how="diagonal_relaxed")
-        .with_columns(
-            pl.lit(crit.id).alias("criterion"),
-            pl.lit(period.code()).alias("period"),
-            pl.lit(base_period.code() if base_period else None, pl.String).alias("baseline_period"),
-            pl.col("kommune").is_in(highlight).alias("highlight"),
-            pl.lit(as_of, pl.String).alias("as_of"),
-        )
-        .pipe(_conform)
+    frame = pl.concat([shown, unranked, references], how="diagonal_relaxed").with_columns(
+        pl.lit(crit.id).alias("criterion"),
+        pl.lit(period.code()).alias("period"),
+        pl.lit(base_period.code() if base_period else None, pl.String).alias("baseline_period"),
+        pl.col("kommune").is_in(highlight).alias("highlight"),
+        pl.lit(as_of, pl.String).alias("as_of"),
     )
-    notes = _notes(crit, now, frame, period, base_period, base_notes, top)
+    said: list[str] = []
+    if benchmark:
+        found = benchmarks.at(q, period, frame["kommune"].to_list())
+        frame = frame.join(found.records, on="kommune", how="left", maintain_order="left")
+        said = found.notes
+    frame = _conform(frame)
+    notes = [*_notes(crit, now, frame, period, base_period, base_notes, top), *said]
     return Ranking(
         crit,
         period,
@@ -185,7 +192,8 @@ def rank(
 def _conform(frame: pl.DataFrame) -> pl.DataFrame:
     """The records in :data:`RANK_COLUMNS` order and types (missing keys null), then the
     ``compare_*`` keys where there is a comparison group."""
-    extra = [c for c in comparison.COMPARE_COLUMNS if c in frame.columns]
+    known = (*comparison.COMPARE_COLUMNS, *BENCHMARK_COLUMNS)
+    extra = [c for c in known if c in frame.columns]
     return frame.select(
         *[
             pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)

@@ -152,6 +152,17 @@ MESSAGES: dict[str, str] = {
         "andele; kun når alle kommuner har en andel."
     ),
     "compare_missing": "{group}: ukendt for {periods}, da {members} ikke har tal.",
+    "benchmark": (
+        "Benchmark ({periods}, Jobindsats {table}): faktisk og forventet antal "
+        "fuldtidspersoner på offentlig forsørgelse ud fra kommunens rammevilkår; forskel = "
+        "faktisk - forventet (negativ: færre end forventet)."
+    ),
+    "benchmark_none": "Benchmark: ingen tal fra Y30R21 til og med {period} (lageret har {have}).",
+    "benchmark_summed": (
+        "Benchmark for {areas}: summeret af kommunernes faktiske og forventede antal "
+        "(andele summeres ikke)."
+    ),
+    "benchmark_title": "Benchmark: faktisk og forventet antal på offentlig forsørgelse",
     "rank_title": "Placering blandt kommunerne, {period}",
     "rank_order_higher": (
         "Placering: 1 er den højeste andel blandt de {count} kommuner med en andel i "

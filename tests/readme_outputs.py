@@ -9,9 +9,9 @@ A block in README.md written as::
 
 shows what that command prints (80 columns wide, no colour) in a folder holding
 ``examples/`` and the quick start's store ``demo-store`` (the K1 counts and the
-synthetic persons). ``tests/test_readme_outputs.py`` runs every such command and
-compares; ``python -m tests.readme_outputs`` rewrites the blocks from a fresh demo
-store.
+synthetic persons) with ``examples/y30r21-benchmark.csv`` loaded too.
+``tests/test_readme_outputs.py`` runs every such command and compares;
+``python -m tests.readme_outputs`` rewrites the blocks from a fresh demo store.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ STORE = "demo-store"
 LOADS = (
     ("examples/k1-sep-2019.csv", "examples/persons/fleksjob-timer.csv",
      "examples/persons/ly-forloeb.csv", "examples/persons/ressourceforloeb.csv"),
+    ("examples/y30r21-benchmark.csv",),
 )  # fmt: skip
-"""What the quick start loads into ``demo-store``."""
+"""What the quick start loads into ``demo-store``, then the benchmark download."""
 
 
 def blocks(text: str) -> list[tuple[str, str]]:

@@ -37,6 +37,16 @@ def rank(
     sel: Selection,
     top: TopOpt = None,
     baseline: BaselineOpt = None,
+    benchmark: Annotated[
+        bool,
+        typer.Option(
+            "--benchmark",
+            help="Add each kommune's actual against expected number of full-time persons on "
+            "public benefits (Jobindsats' Y30R21 in the store, the newest period up to the "
+            "ranked one) and their difference.",
+            rich_help_panel=SELECT,
+        ),
+    ] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     bom: BomOpt = False,
@@ -64,7 +74,7 @@ def rank(
     base = parse_period(baseline) if baseline else None
     query = sel.query()
     found = [
-        ranking.rank(cid, query, baseline=base, top=top)
+        ranking.rank(cid, query, baseline=base, top=top, benchmark=benchmark)
         for cid in api.criteria_ids(query, sel.criteria)
     ]
     frame = pl.concat([r.records for r in found], how="diagonal_relaxed")

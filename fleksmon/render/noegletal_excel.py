@@ -7,8 +7,9 @@ workbook's chart code (:mod:`fleksmon.render.excel`), so they look the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from openpyxl.utils import get_column_letter
@@ -68,8 +69,14 @@ def noegletal_sheet(ws: object, result: Result, series: pl.DataFrame) -> None:
     )
 
 
-def write_noegletal(result: Result, series: pl.DataFrame, output: Path) -> list[str]:
-    """Write a workbook with the nøgletal sheet; the sheets written."""
+def write_noegletal(
+    result: Result,
+    series: pl.DataFrame,
+    output: Path,
+    extra: Sequence[tuple[str, Callable[[Any], None]]] = (),
+) -> list[str]:
+    """Write a workbook with the nøgletal sheet (and ``extra`` sheets: a name and a
+    function that fills an empty worksheet); the sheets written."""
     from openpyxl import Workbook
 
     excel.check_paths(output)
@@ -77,5 +84,7 @@ def write_noegletal(result: Result, series: pl.DataFrame, output: Path) -> list[
     ws = wb.active
     ws.title = SHEET
     noegletal_sheet(ws, result, series)
+    for name, fill in extra:
+        fill(wb.create_sheet(name))
     excel.save(wb, output)
-    return [SHEET]
+    return [SHEET, *(name for name, _ in extra)]

@@ -17,12 +17,28 @@ from fleksmon.report import gap_persons_label
 if TYPE_CHECKING:
     from fleksmon.ranking import Ranking
 
+TOP10 = "Top-10 gns."
+
 MARK = "▶ "
 """Before a highlighted kommune's name."""
 RANK_LABELS = {
     "rank": "Placering",
     "change": "Ændring siden {baseline}",
 }
+BENCHMARK_LABELS = ("Faktisk antal", "Forventet antal", "Forskel")
+"""The benchmark's columns (``--benchmark``): actual, expected and actual − expected."""
+
+
+def has_benchmark(ranking: Ranking) -> bool:
+    """True when the records carry the benchmark (``--benchmark``)."""
+    return "benchmark_period" in ranking.records.columns
+
+
+def signed(value: float | None) -> str:
+    """A difference in persons with its sign: ``+940``, ``-30``, ``0``; ``–`` for none."""
+    if value is None:
+        return NONE
+    return f"+{count(value)}" if value > 0 else count(value)
 
 
 def title(ranking: Ranking) -> str:
@@ -47,8 +63,9 @@ def headers(ranking: Ranking) -> list[str]:
         texts.LABELS["share"],
         *([texts.LABELS["target"]] if own_targets(ranking) else []),
         texts.LABELS["gap_pp"],
-        gap_persons_label(ranking.criterion),
+        *([] if ranking.criterion.share else [gap_persons_label(ranking.criterion)]),
         *([RANK_LABELS["change"].format(baseline=base.human())] if base else []),
+        *(BENCHMARK_LABELS if has_benchmark(ranking) else ()),
     ]
 
 
@@ -96,15 +113,26 @@ def cells(ranking: Ranking, row: dict[str, Any]) -> list[str]:
         "" if reference else (NONE if row["rank"] is None else str(row["rank"])),
         pct(row["share_pct"], 1),
         *(target_cell if own else []),
-        *gaps,
+        *gaps[: 1 if ranking.criterion.share else 2],
         *([change] if ranking.baseline else []),
+        *(_benchmark_cells(row) if has_benchmark(ranking) else []),
+    ]
+
+
+def _benchmark_cells(row: dict[str, Any]) -> list[str]:
+    if row.get("benchmark_period") is None:
+        return ["", "", ""] if row["kommune"] == TOP10 else [NONE, NONE, NONE]
+    return [
+        count(row["benchmark_actual"]),
+        count(row["benchmark_expected"]),
+        signed(row["benchmark_diff"]),
     ]
 
 
 def note_lines(ranking: Ranking) -> list[str]:
     """The lines under the table: the gap formula, ``Anm.:`` notes and the source."""
     crit = ranking.criterion
-    formula = texts.gap_formula(crit)
+    formula = "" if crit.share else texts.gap_formula(crit)
     lines = [formula] if formula else []
     lines += [f"Anm.: {note}" for note in (*crit.notes, *ranking.notes)]
     return [*lines, texts.source_line(ranking.source)]

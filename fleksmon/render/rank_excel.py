@@ -18,13 +18,20 @@ from fleksmon import texts
 from fleksmon.numbers import fraction
 from fleksmon.render import excel
 from fleksmon.render.cells import set_value
-from fleksmon.render.rank import headers, note_lines, own_targets, sections, title
+from fleksmon.render.rank import (
+    has_benchmark,
+    headers,
+    note_lines,
+    own_targets,
+    sections,
+    title,
+)
 from fleksmon.render.table import MET, NONE
 
 if TYPE_CHECKING:
     from fleksmon.ranking import Ranking
 
-SHARE, PP, COUNT, CHANGE = "0.0%", "0.0", "#,##0", "+0;-0;0"
+SHARE, PP, COUNT, CHANGE, DIFF = "0.0%", "0.0", "#,##0", "+0;-0;0", "+#,##0;-#,##0;0"
 FIRST_ROW = 4
 
 
@@ -52,12 +59,23 @@ def _cells(ranking: Ranking, row: dict[str, Any]) -> list[tuple[Any, str | None]
         (None, None) if reference else place,
         (NONE, None) if share is None or isinstance(share, str) else (fraction(share), SHARE),
         *([(None if target is None else fraction(target), SHARE)] if own_targets(ranking) else []),
-        *gaps,
+        *gaps[: 1 if ranking.criterion.share else 2],
         *(
             [(None, None) if reference else ((NONE, None) if change is None else (change, CHANGE))]
             if ranking.baseline
             else []
         ),
+        *(_benchmark(row) if has_benchmark(ranking) else []),
+    ]
+
+
+def _benchmark(row: dict[str, Any]) -> list[tuple[Any, str | None]]:
+    if row.get("benchmark_period") is None:
+        return [(None, None)] * 3
+    return [
+        (row["benchmark_actual"], COUNT),
+        (row["benchmark_expected"], COUNT),
+        (row["benchmark_diff"], DIFF),
     ]
 
 
@@ -91,7 +109,7 @@ def rank_sheet(ws: Any, ranking: Ranking) -> None:
     for line in note_lines(ranking):
         set_value(ws.cell(row, 1), line)
         row += 1
-    widths = [22, 10, 10, *([10] if own_targets(ranking) else []), 10, 14, 14]
+    widths = [22, 10, 10, *([10] if own_targets(ranking) else []), 10, 14, 14, 12, 12, 12]
     for col, width in enumerate(widths[: len(heads)], start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     stamp = ranking.period.human()
