@@ -162,6 +162,7 @@ def _register() -> None:
         noegletal,
         overblik,
         rank,
+        report,
         rf,
         store_cmd,
         synth,
@@ -177,6 +178,7 @@ def _register() -> None:
     app.command("overblik", cls=_Command)(overblik.overblik)
     app.command("export", cls=_Command)(export.export)
     app.command("chart", cls=_Command)(chart.chart)
+    app.command("report", cls=_Command)(report.report)
     app.command("rf", cls=_Command)(rf.rf)
     app.command("synth", cls=_Command)(synth.synth)
 

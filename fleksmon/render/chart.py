@@ -22,13 +22,15 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fleksmon import areas
+from fleksmon import areas, texts
 from fleksmon.criteria import Criterion
 from fleksmon.numbers import fraction
 from fleksmon.report import TOP10
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from fleksmon.report import Section
 
 TARGET = "Mål"
 KOMMUNE_COLOURS = (
@@ -98,3 +100,29 @@ def share_range(drawn: list[Line]) -> tuple[float, float]:
 def title(crit: Criterion, period_line: str) -> str:
     """The chart's title: the criterion's name and the periods shown."""
     return f"{crit.name}, {period_line}"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as data, for any image or document writer: its title, the periods along
+    the axis, the lines (:func:`lines`) and the notes under it (what the top-10 line is,
+    the source)."""
+
+    title: str
+    labels: tuple[str, ...]
+    lines: tuple[Line, ...]
+    notes: tuple[str, ...] = ()
+
+
+def of_section(section: Section) -> Chart:
+    """A report section's chart: its series, the target line, the chart notes, the
+    ``--as-of`` state and the source line."""
+    crit = section.result.criterion
+    as_of = section.result.query.as_of
+    stamp = [texts.as_of_note(as_of)] if as_of is not None else []
+    return Chart(
+        title(crit, section.period_line()),
+        tuple(section.chart["period"].to_list()),
+        tuple(lines(section.chart, crit, section.result.query.compare)),
+        (*section.chart_notes, *stamp, section.notes()[-1]),
+    )

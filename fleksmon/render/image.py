@@ -12,10 +12,10 @@ the rest of fleksmon starts without it.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fleksmon import texts
 from fleksmon.errors import FleksmonError
 from fleksmon.render import chart
 
@@ -43,60 +43,70 @@ def _pyplot() -> Any:
     return plt
 
 
-def draw(section: Section, stem: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Write ``section``'s chart as ``stem.png`` and/or ``stem.svg``; the files written."""
-    plt = _pyplot()
-    crit = section.result.criterion
-    lines = chart.lines(section.chart, crit, section.result.query.compare)
-    labels = section.chart["period"].to_list()
-    style = {
-        "font.family": "DejaVu Sans",
-        "font.size": 10,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "fleksmon",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-    written = []
-    with plt.rc_context(style):
-        fig, ax = plt.subplots(figsize=(9.0, 5.0), dpi=150)
-        xs = list(range(len(labels)))
-        for i, line in enumerate(lines):
-            if line.role == "target":
-                ax.axhline(
-                    line.values[0],
-                    label=line.name,
-                    color=f"#{line.colour}",
-                    linewidth=line.width,
-                    zorder=3,
-                    gid="maal",
-                )
-                continue
-            ax.plot(
-                xs,
-                [float("nan") if v is None else v for v in line.values],
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "fleksmon",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+SIZE = (9.0, 5.0)
+"""The figure's size in inches (a chart image, and a paper's figure before scaling)."""
+
+
+def _figure(plt: Any, drawn: chart.Chart, *, framed: bool, size: tuple[float, float]) -> Any:
+    """A matplotlib figure of ``drawn``; ``framed`` puts its title above and its notes
+    below it (a paper gives both as text of its own)."""
+    fig, ax = plt.subplots(figsize=size, dpi=150)
+    xs = list(range(len(drawn.labels)))
+    for i, line in enumerate(drawn.lines):
+        if line.role == "target":
+            ax.axhline(
+                line.values[0],
                 label=line.name,
                 color=f"#{line.colour}",
                 linewidth=line.width,
-                linestyle=DASHES.get(line.dash, "-"),
-                marker="o" if line.marker else None,
-                markersize=5,
-                zorder=2,
-                gid=f"serie-{i}",
+                zorder=3,
+                gid="maal",
             )
-        low, high = chart.share_range(lines)
-        ax.set_ylim(low, high)
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v * 100:.0f}%")
-        ax.set_ylabel("Andel")
-        ax.set_xticks(xs, labels)
-        ax.grid(axis="y", color="#D9D9D9", linewidth=0.8)
-        ax.set_title(chart.title(crit, section.period_line()), loc="left", fontweight="bold")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=6, frameon=False)
-        as_of = section.result.query.as_of
-        stamp = [texts.as_of_note(as_of)] if as_of is not None else []
-        notes = [*section.chart_notes, *stamp, section.notes()[-1]]
-        fig.text(0.01, 0.01, "\n".join(notes), fontsize=8, va="bottom", ha="left")
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2 + 0.03 * len(notes))
+            continue
+        ax.plot(
+            xs,
+            [float("nan") if v is None else v for v in line.values],
+            label=line.name,
+            color=f"#{line.colour}",
+            linewidth=line.width,
+            linestyle=DASHES.get(line.dash, "-"),
+            marker="o" if line.marker else None,
+            markersize=5,
+            zorder=2,
+            gid=f"serie-{i}",
+        )
+    low, high = chart.share_range(list(drawn.lines))
+    ax.set_ylim(low, high)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v * 100:.0f}%")
+    ax.set_ylabel("Andel")
+    ax.set_xticks(xs, list(drawn.labels))
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.8)
+    if framed:
+        ax.set_title(drawn.title, loc="left", fontweight="bold")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=6, frameon=False)
+    if framed:
+        fig.text(0.01, 0.01, "\n".join(drawn.notes), fontsize=8, va="bottom", ha="left")
+    notes = len(drawn.notes) if framed else 0
+    top = 0.9 if framed else 0.97
+    bottom = (0.2 if framed else 0.17) + 0.03 * notes
+    fig.subplots_adjust(left=0.08, right=0.98, top=top, bottom=bottom)
+    return fig
+
+
+def draw(section: Section, stem: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write ``section``'s chart as ``stem.png`` and/or ``stem.svg``; the files written."""
+    plt = _pyplot()
+    written = []
+    with plt.rc_context(STYLE):
+        fig = _figure(plt, chart.of_section(section), framed=True, size=SIZE)
         try:
             for fmt in formats:
                 path = stem.with_suffix(f".{fmt}")
@@ -110,6 +120,22 @@ def draw(section: Section, stem: Path, formats: tuple[str, ...] = FORMATS) -> li
         finally:
             plt.close(fig)
     return written
+
+
+def picture(
+    drawn: chart.Chart, fmt: str = "png", *, dpi: int = 200, size: tuple[float, float] = SIZE
+) -> bytes:
+    """``drawn`` as PNG (at ``dpi``, print resolution by default) or SVG bytes, without
+    its title and notes (a paper sets them as text): the lines, axes and legend."""
+    plt = _pyplot()
+    out = io.BytesIO()
+    with plt.rc_context(STYLE):
+        fig = _figure(plt, drawn, framed=False, size=size)
+        try:
+            fig.savefig(out, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+        finally:
+            plt.close(fig)
+    return out.getvalue()
 
 
 def _metadata(fmt: str) -> dict[str, str | None]:
