@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from fleksmon.paper.model import Chapter, Figure, Heading, Paper, Paragraph, Table
 
-LINE_CM = {"body": 0.54, "note": 0.34, "cell": 0.44}
+LINE_CM = {"body": 0.54, "note": 0.33, "cell": 0.40}
 """Line heights (cm) of body text (11 pt), notes (8 pt) and table cells (9 pt)."""
-CHARS_PER_CM = {"body": 5.3, "note": 7.3, "cell": 5.6}
-AFTER_CM = {"body": 0.35, "note": 0.07, "cell": 0.1}
+CHARS_PER_CM = {"body": 5.3, "note": 7.3, "cell": 6.2}
+AFTER_CM = {"body": 0.35, "note": 0.07, "cell": 0.0}
 HEADING_CM = {1: 1.6, 2: 1.1}
 CAPTION_CM = 0.7
 ENTRY_CM = 0.6

@@ -246,12 +246,12 @@ class _Writer:
             self.xml(entry)
 
     def geometry(self) -> Geometry:
-        """The usable page in each orientation (less a centimetre for the footer)."""
+        """The usable page in each orientation (less a little for a footer of two lines)."""
         section = self.doc.sections[0]
         across = Emu(section.page_width - section.left_margin - section.right_margin).cm
-        down = Emu(section.page_height - section.top_margin - section.bottom_margin).cm - 1.0
+        down = Emu(section.page_height - section.top_margin - section.bottom_margin).cm - 0.3
         wide = float(Emu(section.page_height - section.left_margin - section.right_margin).cm)
-        low = float(Emu(section.page_width - section.top_margin - section.bottom_margin).cm) - 1.0
+        low = float(Emu(section.page_width - section.top_margin - section.bottom_margin).cm) - 0.3
         return Geometry({False: across, True: wide}, {False: down, True: low}, FIGURE_CM)
 
     def heading(self, text: str, level: int, new_page: bool = False) -> None:
